@@ -1,0 +1,58 @@
+# together-catalog: `make` sets up .venv and runs the pipeline; `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := all
+.PHONY: all help setup reconcile validate check generate check-generated test pytest lint bench fuzz clean
+
+all: setup reconcile validate check generate ## set up .venv, then scrape -> reconcile -> validate -> check -> generate
+
+help: ## list every target
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the project with its dev extras
+
+reconcile: $(STAMP) ## merge the bundled docs snapshots into catalog/
+	$(PY) -m scrapers reconcile
+
+validate: $(STAMP) ## load catalog/ through the pydantic models
+	$(PY) -m codegen validate
+
+check: $(STAMP) ## run the consistency rules against the waivers
+	$(PY) -m codegen check
+
+generate: $(STAMP) ## render generated/ from catalog/
+	$(PY) -m codegen generate
+
+check-generated: $(STAMP) ## fail when generated/ is stale
+	$(PY) -m codegen generate --check
+
+test: pytest lint ## run every test, ruff and mypy --strict
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff and mypy --strict, generated code included
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+bench: $(STAMP) ## benchmarks -> bench/RESULTS.md
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m bench
+
+fuzz: $(STAMP) ## run the atheris fuzz targets for a fixed time
+	$(PY) -m pip install --quiet -e '.[dev,fuzz]'
+	$(PY) -m tests.fuzz
+
+clean: ## remove .venv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

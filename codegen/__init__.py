@@ -1,0 +1,1 @@
+"""The catalog's models, loader, consistency rules and code generator."""

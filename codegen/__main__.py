@@ -1,0 +1,53 @@
+"""`python -m codegen validate|check|generate`: the maintainer's entry to the data-out half.
+
+Exit codes: 0 success; 1 a finding (rule violation, stale waiver, stale generated/);
+2 the catalog cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from codegen.load import CATALOG_DIR, CatalogError, load_catalog
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
+    parser.add_argument("--catalog", type=Path, default=CATALOG_DIR, help="catalog folder")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("validate", help="load catalog/ through the pydantic models")
+    check = sub.add_parser("check", help="run the consistency rules against the waivers")
+    check.add_argument("--json", action="store_true", help="machine-readable findings")
+    check.add_argument("--no-waivers", action="store_true", help="report waived violations too")
+    gen = sub.add_parser("generate", help="render generated/ from catalog/")
+    gen.add_argument(
+        "--check", action="store_true", help="compare instead of writing; exit 1 if stale"
+    )
+    gen.add_argument("--out", type=Path, default=None, help="output folder (default: generated/)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        catalog = load_catalog(args.catalog)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "validate":
+        rows = sum(len(t.rows) for t in catalog.tables.values())
+        print(f"catalog ok: {len(catalog.tables)} tables, {rows} rows")
+        return 0
+    if args.command == "check":
+        from codegen.check import run_check
+
+        return run_check(catalog, as_json=args.json, use_waivers=not args.no_waivers)
+    from codegen.generate import run_generate
+
+    return run_generate(catalog, check=args.check, out=args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

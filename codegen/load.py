@@ -1,0 +1,95 @@
+"""Load catalog/ into validated pydantic objects, or fail naming the file, line and field."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from codegen import yamlio
+from codegen.models import Notes, Table
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG_DIR = ROOT / "catalog"
+NOTES_FILE = "notes.yaml"
+#: Files in catalog/ that are not tables.
+SPECIAL_FILES = frozenset({NOTES_FILE, "aliases.yaml", "waivers.yaml"})
+
+_TABLE = TypeAdapter[Table](Table)
+M = TypeVar("M", bound=BaseModel)
+
+
+class CatalogError(Exception):
+    """A catalog file that does not load or validate. Maintainer CLIs exit 2 on it."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every table, in the declared order, plus the notes and the hand-kept files."""
+
+    tables: dict[str, Table]
+    notes: Notes
+    # Raw documents of aliases.yaml and waivers.yaml, validated by the rules that use them.
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def validate(adapter: TypeAdapter[Any], doc: Any, path: Path) -> Any:
+    try:
+        return adapter.validate_json(json.dumps(yamlio.to_plain(doc)))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = [p for p in first["loc"] if not isinstance(p, str) or p not in _UNION_TAGS]
+        line = yamlio.line_of(doc, loc)
+        where = f"{path}:{line}" if line else str(path)
+        dotted = ".".join(str(p) for p in loc) or "(document)"
+        more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise CatalogError(f"{where}: {dotted}: {first['msg']}{more}") from None
+
+
+# Discriminated-union tags pydantic inserts into error locations; they are not YAML keys.
+_UNION_TAGS = frozenset({"finetune", "serverless", "serverless_lora_base"})
+
+
+def load_doc(path: Path) -> Any:
+    try:
+        return yamlio.load(path)
+    except (OSError, yamlio.YamlError) as exc:
+        raise CatalogError(str(exc)) from None
+
+
+def load_table(path: Path) -> Table:
+    doc = load_doc(path)
+    table: Table = validate(_TABLE, doc, path)
+    if table.table != path.stem:
+        raise CatalogError(f"{path}:1: table id {table.table!r} does not match the file name")
+    return table
+
+
+def load_model(model: type[M], path: Path) -> M:
+    result: M = validate(TypeAdapter(model), load_doc(path), path)
+    return result
+
+
+def table_files(catalog_dir: Path) -> list[Path]:
+    return sorted(p for p in catalog_dir.glob("*.yaml") if p.name not in SPECIAL_FILES)
+
+
+def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
+    from scrapers.vocabulary import TABLES
+
+    order = {spec.table: i for i, spec in enumerate(TABLES)}
+    tables = [load_table(p) for p in table_files(catalog_dir)]
+    tables.sort(key=lambda t: (order.get(t.table, len(order)), t.table))
+    notes_path = catalog_dir / NOTES_FILE
+    if not notes_path.exists():
+        raise CatalogError(f"{notes_path}: missing")
+    notes = load_model(Notes, notes_path)
+    extras = {
+        name: load_doc(catalog_dir / name)
+        for name in sorted(SPECIAL_FILES - {NOTES_FILE})
+        if (catalog_dir / name).exists()
+    }
+    return Catalog({t.table: t for t in tables}, notes, extras)

@@ -1,0 +1,138 @@
+"""Reading and writing catalog YAML without losing comments, key order or hand-written fields.
+
+One configured ruamel.yaml instance is used for both directions, so loading a file and
+dumping it again gives back the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+#: Largest catalog file we agree to read; real files are a few tens of KiB.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+class YamlError(Exception):
+    """A catalog file that cannot be read; the message names the file and the line."""
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.allow_duplicate_keys = False
+    yaml.representer.add_representer(type(None), _represent_null)
+    return yaml
+
+
+def _represent_null(representer: Any, _: None) -> Any:
+    # An explicit `null` reads better than an empty value in a hand-reviewed file.
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
+def read_text(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise YamlError(f"{path}: {size} bytes is over the {MAX_FILE_BYTES}-byte limit")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlError(f"{path}:{line}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def load(path: Path) -> Any:
+    """Round-trip load: the result keeps comments and can be dumped back unchanged."""
+    text = read_text(path)
+    return loads(text, str(path))
+
+
+def loads(text: str, name: str = "<string>") -> Any:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{name}:{mark.line + 1}" if mark is not None else name
+        raise YamlError(f"{where}: {exc.problem or exc.context}") from None
+    except YAMLError as exc:
+        raise YamlError(f"{name}: {exc}") from None
+    _refuse_aliases(data, name)
+    return data
+
+
+def _refuse_aliases(node: Any, name: str) -> None:
+    """Anchors and aliases have no place in the catalog; refusing them bounds expansion."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CommentedMap | CommentedSeq):
+            if id(item) in seen or item.anchor.value is not None:
+                line = item.lc.line + 1 if item.lc.line is not None else "?"
+                raise YamlError(
+                    f"{name}:{line}: anchors and aliases are not allowed in catalog files"
+                )
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, CommentedMap) else item)
+
+
+def dumps(data: Any) -> str:
+    stream = StringIO()
+    _yaml().dump(data, stream)
+    return stream.getvalue()
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write a sibling temporary file, then rename: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_plain(node: Any) -> Any:
+    """JSON-shaped copy of a loaded document (dates as ISO strings) for strict validation."""
+    if isinstance(node, Mapping):
+        return {str(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, Sequence) and not isinstance(node, str):
+        return [to_plain(v) for v in node]
+    if isinstance(node, dt.date):
+        return node.isoformat()
+    return node
+
+
+def line_of(node: Any, loc: Sequence[int | str]) -> int | None:
+    """1-based line of the value at `loc` inside a round-trip document, as far as it resolves."""
+    line: int | None = None
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            pos = node.lc.key(key)
+            line = pos[0] + 1
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            pos = node.lc.item(key)
+            line = pos[0] + 1
+            node = node[key]
+        else:
+            break
+    return line

@@ -1,0 +1,1 @@
+"""Scrapers: Together's docs pages (markdown) -> table rows -> reconciled catalog/ YAML."""

@@ -1,0 +1,64 @@
+"""`python -m scrapers parse|reconcile`: the maintainer's entry to the data-in half."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from codegen.load import CATALOG_DIR, CatalogError
+from codegen.yamlio import YamlError
+from scrapers.parse import ScrapeError, parse_file
+from scrapers.reconcile import RemovalRefused, reconcile
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m scrapers", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    parse = sub.add_parser("parse", help="print the tables found in docs pages")
+    parse.add_argument("files", nargs="+", type=Path)
+    parse.add_argument("--json", action="store_true", help="machine-readable output")
+    rec = sub.add_parser("reconcile", help="merge docs pages into catalog/")
+    rec.add_argument("files", nargs="*", type=Path, help=f"pages (default: {SNAPSHOTS.name}/*.md)")
+    rec.add_argument("--catalog", type=Path, default=CATALOG_DIR, help="catalog folder")
+    rec.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    rec.add_argument("--allow-removals", action="store_true", help="accept rows gone from the docs")
+    rec.add_argument("--json", action="store_true", help="machine-readable report")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "parse":
+            pages = [parse_file(f) for f in args.files]
+            tables = [t for p in pages for t in p.to_json()]
+            if args.json:
+                print(json.dumps({"tables": tables}, indent=2, ensure_ascii=False))
+            else:
+                for t in tables:
+                    print(f"{t['table']}: {len(t['rows'])} rows ({t['section']})")
+            return 0
+        files = args.files or sorted(SNAPSHOTS.glob("*.md"))
+        pages = [parse_file(f) for f in files]
+        report = reconcile(
+            pages, args.catalog, dry_run=args.dry_run, allow_removals=args.allow_removals
+        )
+    except RemovalRefused as exc:
+        print(f"reconcile: refused: {exc}", file=sys.stderr)
+        return 1
+    except (ScrapeError, CatalogError, YamlError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str))
+    else:
+        print("\n".join(report.lines()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

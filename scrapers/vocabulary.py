@@ -1,0 +1,103 @@
+"""The scraper's declared knowledge of Together's docs tables.
+
+Everything the scraper understands is written down here, so that anything else on a page
+(a renamed column, a new section) is an error rather than a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+Kind = Literal["finetune", "serverless", "serverless_lora_base"]
+
+#: Header cell text (as published, any of its spellings) -> canonical field name.
+COLUMN_ALIASES: Final[dict[str, str]] = {
+    "Organization": "organization",
+    "Model Name": "model_name",
+    "Base Model Name": "model_name",
+    "Model String for API": "model",
+    "API Model String": "model",
+    "Base Model String": "model",
+    "Context Length (SFT)": "context_length_sft",
+    "Context Length (DPO)": "context_length_dpo",
+    "Max Batch Size (SFT)": "max_batch_size_sft",
+    "Max Batch Size (DPO)": "max_batch_size_dpo",
+    "Min Batch Size": "min_batch_size",
+    "Context Length": "context_length",
+    "Context Window": "context_length",
+    "Quantization": "quantization",
+    "Default Steps": "default_steps",
+    "Model Size": "model_size",
+    "Embedding Dimension": "embedding_dimension",
+    "Max Doc Size (tokens)": "max_doc_size_tokens",
+    "Max Docs": "max_docs",
+}
+
+#: Fields whose cells are counts: plain non-negative integers, never unit-suffixed.
+INTEGER_FIELDS: Final[frozenset[str]] = frozenset(
+    {
+        "context_length_sft",
+        "context_length_dpo",
+        "max_batch_size_sft",
+        "max_batch_size_dpo",
+        "min_batch_size",
+        "context_length",
+        "default_steps",
+        "embedding_dimension",
+        "max_doc_size_tokens",
+        "max_docs",
+    }
+)
+
+#: Cell spellings the docs use for "no value".
+NONE_MARKERS: Final[frozenset[str]] = frozenset({"N/A", "-"})
+
+#: Trailing footnote marker; stripped from the value and recorded on the row.
+FOOTNOTE_MARKER: Final = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """Where a docs table lives and what it becomes in catalog/."""
+
+    table: str  # catalog id, also the YAML file stem
+    kind: Kind
+    section: str  # heading text, exactly as published
+    method: str | None = None  # fine-tuning method, for kind == "finetune"
+    category: str | None = None  # serverless category, for kind == "serverless"
+
+
+TABLES: Final[tuple[TableSpec, ...]] = (
+    TableSpec("finetune-lora", "finetune", "LoRA Fine-tuning", method="lora"),
+    TableSpec(
+        "finetune-lora-long-context",
+        "finetune",
+        "LoRA Long-context Fine-tuning",
+        method="lora_long_context",
+    ),
+    TableSpec("finetune-full", "finetune", "Full Fine-tuning", method="full"),
+    TableSpec("serverless-chat", "serverless", "Chat Models", category="chat"),
+    TableSpec("serverless-image", "serverless", "Image Models", category="image"),
+    TableSpec("serverless-vision", "serverless", "Vision Models", category="vision"),
+    TableSpec("serverless-audio", "serverless", "Audio Models", category="audio"),
+    TableSpec("serverless-code", "serverless", "Code Models", category="code"),
+    TableSpec("serverless-language", "serverless", "Language Models", category="language"),
+    TableSpec("serverless-moderation", "serverless", "Moderation Models", category="moderation"),
+    TableSpec("serverless-embedding", "serverless", "Embedding Models", category="embedding"),
+    TableSpec("serverless-rerank", "serverless", "Rerank Models", category="rerank"),
+    TableSpec("serverless-lora-bases", "serverless_lora_base", "Serverless LoRA base models"),
+)
+
+SPEC_BY_SECTION: Final[dict[str, TableSpec]] = {spec.section: spec for spec in TABLES}
+
+#: Serverless sections not yet declared above are accepted as new categories when their
+#: heading reads "<Name> Models" and they sit under this parent heading.
+SERVERLESS_PARENT: Final = "Serverless Models"
+SERVERLESS_SUFFIX: Final = " Models"
+
+
+def serverless_spec_for(section: str) -> TableSpec:
+    """A spec for a serverless category the vocabulary has not seen yet."""
+    name = section[: -len(SERVERLESS_SUFFIX)].strip().lower().replace(" ", "-")
+    return TableSpec(f"serverless-{name}", "serverless", section, category=name)

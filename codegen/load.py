@@ -92,4 +92,14 @@ def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
         for name in sorted(SPECIAL_FILES - {NOTES_FILE})
         if (catalog_dir / name).exists()
     }
+    _validate_extras(extras, catalog_dir)
     return Catalog({t.table: t for t in tables}, notes, extras)
+
+
+def _validate_extras(extras: dict[str, Any], catalog_dir: Path) -> None:
+    """aliases.yaml and waivers.yaml fail here, with file and line, not later in a rule."""
+    from codegen.waivers import EXTRA_MODELS
+
+    for name, doc in extras.items():
+        if doc is not None and name in EXTRA_MODELS:
+            validate(EXTRA_MODELS[name], doc, catalog_dir / name)

@@ -1,0 +1,92 @@
+"""Models of the two hand-kept catalog files the consistency rules read.
+
+- `catalog/aliases.yaml`: the identities the tables do not spell the same way. An
+  organization whose published name differs from its id namespace (Meta -> meta-llama), and a
+  serverless LoRA base served under a variant id (`...-tput`) of the model that is fine-tuned.
+- `catalog/waivers.yaml`: the vendor's own contradictions, each kept as published, named by
+  rule, table and rows, with the reason we keep it.
+
+Both are strict and closed like every other catalog model: a misspelt key is a load error
+(exit 2), never a waiver that silently waives nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
+
+from codegen import yamlio
+from codegen.models import ModelId
+
+ALIASES_FILE = "aliases.yaml"
+WAIVERS_FILE = "waivers.yaml"
+
+NonBlank = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Aliases(_Strict):
+    """Declared identities: organization -> namespaces, serving variant -> fine-tunable id."""
+
+    organizations: dict[NonBlank, tuple[NonBlank, ...]] = Field(default_factory=dict)
+    serving_variants: dict[ModelId, ModelId] = Field(default_factory=dict)
+
+    def namespaces(self, organization: str) -> tuple[str, ...]:
+        return self.organizations.get(organization, ())
+
+
+class Waiver(_Strict):
+    """Rows of one table that break one rule, kept as published, and why."""
+
+    rule: RuleId
+    table: NonBlank
+    models: Annotated[tuple[ModelId, ...], Field(min_length=1)]
+    reason: NonBlank
+
+
+class Waivers(_Strict):
+    waivers: tuple[Waiver, ...] = ()
+
+    @model_validator(mode="after")
+    def _each_row_waived_once(self) -> Waivers:
+        seen: set[tuple[str, str, str]] = set()
+        for waiver in self.waivers:
+            for model in waiver.models:
+                key = (waiver.rule, waiver.table, model)
+                if key in seen:
+                    raise ValueError(f"{waiver.rule} / {waiver.table} / {model} is waived twice")
+                seen.add(key)
+        return self
+
+
+#: File name -> the model that validates it; load.py checks both when it loads the catalog.
+EXTRA_MODELS: dict[str, TypeAdapter[Any]] = {
+    ALIASES_FILE: TypeAdapter(Aliases),
+    WAIVERS_FILE: TypeAdapter(Waivers),
+}
+
+
+def aliases_of(extras: dict[str, Any]) -> Aliases:
+    """The catalog's aliases (none declared when the file is absent)."""
+    doc = extras.get(ALIASES_FILE)
+    if isinstance(doc, Aliases):
+        return doc
+    return Aliases() if doc is None else Aliases.model_validate_json(_json(doc))
+
+
+def waivers_of(extras: dict[str, Any]) -> Waivers:
+    """The catalog's waivers (none when the file is absent)."""
+    doc = extras.get(WAIVERS_FILE)
+    if isinstance(doc, Waivers):
+        return doc
+    return Waivers() if doc is None else Waivers.model_validate_json(_json(doc))
+
+
+def _json(doc: Any) -> str:
+    return json.dumps(yamlio.to_plain(doc))

@@ -42,6 +42,9 @@ class _Row(_Strict):
     model: ModelId
     # Fields whose published cell carried a footnote marker ("*").
     footnotes: tuple[str, ...] = ()
+    # Fields whose published cell read "N/A" (a "-" cell is the unmarked none), so the docs
+    # can be regenerated with the vendor's spelling.
+    na: tuple[str, ...] = ()
     # Hand-written annotation; reconcile never touches it.
     note: str | None = None
 
@@ -97,7 +100,7 @@ class _Table(_Strict):
             extra = [
                 f
                 for f in row.model_fields_set
-                if f not in fields and f not in {"footnotes", "note"}
+                if f not in fields and f not in {"footnotes", "na", "note"}
             ]
             if extra:
                 raise ValueError(
@@ -109,6 +112,12 @@ class _Table(_Strict):
                 raise ValueError(
                     f"table {self.table}: row {index} ({row.model}) marks footnotes on "
                     f"non-columns {bad_marks}"
+                )
+            bad_na = [f for f in row.na if f not in fields or getattr(row, f) is not None]
+            if bad_na:
+                raise ValueError(
+                    f"table {self.table}: row {index} ({row.model}) lists {bad_na} as N/A, "
+                    "but they are not columns with no value"
                 )
         return self
 

@@ -7,6 +7,7 @@ table; each cell is normalised by one rule per field type. Anything else raises
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,9 +19,11 @@ from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from scrapers.vocabulary import (
+    CATEGORY_PATTERN,
     COLUMN_ALIASES,
     FOOTNOTE_MARKER,
     INTEGER_FIELDS,
+    NA_MARKER,
     NONE_MARKERS,
     SERVERLESS_PARENT,
     SERVERLESS_SUFFIX,
@@ -38,6 +41,8 @@ _INTEGER = re.compile(r"0|[1-9][0-9]*")
 _UNIT_SUFFIXED = re.compile(r"[0-9][0-9.,]*\s*[A-Za-z]+")
 _META = re.compile(r"<!--\s*(source|snapshot):\s*(.*?)\s*-->")
 _SNAPSHOT_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# markdown-it's own line breaks (str.splitlines also splits on U+2028, U+0085, form feed...).
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 Cell = str | int | None
 
@@ -86,7 +91,9 @@ class ScrapedPage:
 
 
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    # text_join is off so that escaped characters and entities stay separate `text_special`
+    # tokens: an escaped `\\*` is part of a value, only a bare trailing `*` is a footnote mark.
+    return MarkdownIt("commonmark", {"html": True}).enable("table").disable("text_join")
 
 
 def _invisible(text: str) -> str | None:
@@ -97,15 +104,18 @@ def _invisible(text: str) -> str | None:
     return None
 
 
-def _inline_text(token: Token, where: str) -> str:
-    """Plain text of a cell: backticks and links unwrapped, emphasis dropped, escapes resolved."""
-    parts: list[str] = []
+def _inline_parts(token: Token, where: str) -> list[tuple[str, bool]]:
+    """Pieces of an inline's plain text, each flagged when it is literal (escaped, an entity,
+    or code): backticks and links unwrapped, emphasis dropped, escapes resolved."""
+    parts: list[tuple[str, bool]] = []
     for child in token.children or []:
         kind = child.type
-        if kind in {"text", "code_inline"}:
-            parts.append(child.content)
+        if kind == "text":
+            parts.append((child.content, False))
+        elif kind in {"text_special", "code_inline"}:
+            parts.append((child.content, True))
         elif kind in {"softbreak", "hardbreak"}:
-            parts.append(" ")
+            parts.append((" ", False))
         elif kind in {
             "link_open",
             "link_close",
@@ -116,30 +126,49 @@ def _inline_text(token: Token, where: str) -> str:
         }:
             continue
         elif kind in {"html_inline", "image"}:
-            raise ScrapeError(
-                f"{where}: HTML or images inside a cell are not data: {token.content!r}"
-            )
+            raise ScrapeError(f"{where}: HTML or images are not data: {token.content!r}")
         else:
-            raise ScrapeError(f"{where}: unsupported markup {kind!r} in cell {token.content!r}")
-    return "".join(parts).strip()
+            raise ScrapeError(f"{where}: unsupported markup {kind!r} in {token.content!r}")
+    return parts
 
 
-def normalise_cell(text: str, field_name: str, where: str) -> tuple[Cell, bool]:
-    """One cell's value and whether it carried a footnote marker."""
+def _inline_text(token: Token, where: str) -> str:
+    return "".join(part for part, _ in _inline_parts(token, where)).strip()
+
+
+def cell_text(token: Token, where: str) -> tuple[str, bool]:
+    """A cell's trimmed text and whether it ends in a footnote marker.
+
+    The marker is a bare trailing `*`; an escaped `\\*`, an entity or a `*` inside a code
+    span is part of the value. Control and invisible characters are refused before trimming,
+    so none is ever dropped silently.
+    """
+    parts = _inline_parts(token, where)
+    text = "".join(part for part, _ in parts)
     bad = _invisible(text)
     if bad is not None:
         raise ScrapeError(f"{where}: invisible or control character {bad} in {text!r}")
-    marked = text.endswith(FOOTNOTE_MARKER)
+    marked = False
+    for part, literal in reversed(parts):
+        if part.strip():
+            marked = not literal and part.rstrip().endswith(FOOTNOTE_MARKER)
+            break
+    text = text.strip()
     if marked:
         text = text[: -len(FOOTNOTE_MARKER)].rstrip()
+    return text, marked
+
+
+def normalise_cell(text: str, field_name: str, where: str) -> Cell:
+    """One cell's value, from its trimmed text with any footnote marker removed."""
     if text == "":
         raise ScrapeError(f"{where}: empty cell (the docs write N/A or - for no value)")
     if text in NONE_MARKERS:
         if field_name == "model":
             raise ScrapeError(f"{where}: a model id is required, got {text!r}")
-        return None, marked
+        return None
     if field_name not in INTEGER_FIELDS:
-        return text, marked
+        return text
     if _INTEGER.fullmatch(text) is None:
         if text.startswith("-") and _INTEGER.fullmatch(text[1:]):
             raise ScrapeError(f"{where}: negative number {text!r}")
@@ -152,7 +181,7 @@ def normalise_cell(text: str, field_name: str, where: str) -> tuple[Cell, bool]:
     value = int(text)
     if value > MAX_COUNT:
         raise ScrapeError(f"{where}: {value} is beyond any plausible limit ({MAX_COUNT})")
-    return value, marked
+    return value
 
 
 def _cell_count(line: str) -> int:
@@ -170,7 +199,13 @@ def _spec_for(section: str, parents: list[str], where: str) -> TableSpec:
     if spec is not None:
         return spec
     if SERVERLESS_PARENT in parents and section.endswith(SERVERLESS_SUFFIX):
-        return serverless_spec_for(section)
+        spec = serverless_spec_for(section)
+        if CATEGORY_PATTERN.fullmatch(spec.category or "") is None:
+            raise ScrapeError(
+                f"{where}: a new serverless category needs a plain name "
+                f"(letters, digits, spaces, hyphens), got {section!r}"
+            )
+        return spec
     raise ScrapeError(f"{where}: table under an unrecognised heading {section!r}")
 
 
@@ -178,12 +213,16 @@ def parse_text(text: str, path: Path) -> ScrapedPage:
     page = path.stem
     if len(text.encode("utf-8")) > MAX_PAGE_BYTES:
         raise ScrapeError(f"{path}: page is larger than {MAX_PAGE_BYTES} bytes; refusing to parse")
-    lines = text.splitlines()
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ScrapeError(f"{path}:{line}: NUL character in the page")
+    lines = _NEWLINE.split(text)
     tokens = _markdown().parse(text)
     source: dict[str, str] = {}
     headings: dict[int, str] = {}  # level -> text of the open heading at that level
     current: ScrapedTable | None = None
     seen_sections: dict[str, int] = {}
+    declared: dict[str, int] = {}  # known section heading -> its first line
     tables: list[ScrapedTable] = []
     in_head = False
     header_cells: list[str] = []
@@ -203,6 +242,8 @@ def parse_text(text: str, path: Path) -> ScrapedPage:
             title = _inline_text(tokens[i + 1], where)
             headings = {lv: t for lv, t in headings.items() if lv < level}
             headings[level] = title
+            if title in SPEC_BY_SECTION:
+                declared.setdefault(title, (tok.map or [0])[0] + 1)
             i += 2
         elif tok.type == "paragraph_open":
             first = (tokens[i + 1].content.splitlines() or [""])[0].strip()
@@ -216,6 +257,11 @@ def parse_text(text: str, path: Path) -> ScrapedPage:
             line = (tok.map or [0])[0] + 1
             if not headings:
                 raise ScrapeError(f"{path}:{line}: a table with no heading above it")
+            if tok.level > 0:
+                raise ScrapeError(
+                    f"{path}:{line}: table {_nearest(headings)!r} sits inside a list or "
+                    "blockquote; tables must be top-level"
+                )
             section = _nearest(headings)
             where = f"{path}:{line}: table {section!r}"
             spec = _spec_for(section, [headings[lv] for lv in sorted(headings)][:-1], where)
@@ -256,9 +302,22 @@ def parse_text(text: str, path: Path) -> ScrapedPage:
             current = None
         i += 1
 
-    if source and "snapshot" in source and not _SNAPSHOT_DATE.fullmatch(source["snapshot"]):
+    for section, line in declared.items():
+        if section not in seen_sections:
+            raise ScrapeError(f"{path}:{line}: heading {section!r} has no table under it")
+    if "snapshot" in source and not _is_date(source["snapshot"]):
         raise ScrapeError(f"{path}: snapshot date {source['snapshot']!r} is not YYYY-MM-DD")
     return ScrapedPage(path, page, source, tables)
+
+
+def _is_date(text: str) -> bool:
+    if _SNAPSHOT_DATE.fullmatch(text) is None:
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _nearest(headings: dict[int, str]) -> str:
@@ -270,6 +329,11 @@ def _set_header(table: ScrapedTable, cells: list[str], path: Path) -> None:
     fields: list[str] = []
     for index, raw in enumerate(cells, start=1):
         header = raw.strip()
+        bad = _invisible(raw)
+        if bad is not None:
+            raise ScrapeError(
+                f"{where}, column {index} {header!r}: invisible or control character {bad}"
+            )
         name = COLUMN_ALIASES.get(header)
         if name is None:
             raise ScrapeError(f"{where}, column {index} {header!r}: unknown column")
@@ -295,12 +359,16 @@ def _add_row(
         raise ScrapeError(f"{where_row}: {found} cells, but the header has {len(table.fields)}")
     row: dict[str, Any] = {}
     marks: list[str] = []
+    spelled_na: list[str] = []
     for name, header, token in zip(table.fields, table.headers, cells, strict=True):
         where = f"{where_row}, column {header!r}"
-        value, marked = normalise_cell(_inline_text(token, where), name, where)
+        text, marked = cell_text(token, where)
+        value = normalise_cell(text, name, where)
         row[name] = value
         if marked:
             marks.append(name)
+        if value is None and text == NA_MARKER:
+            spelled_na.append(name)
     model = row["model"]
     if model in table.models:
         raise ScrapeError(f"{where_row}, column 'model': duplicate model id {model!r}")
@@ -309,6 +377,8 @@ def _add_row(
     ordered.update((k, v) for k, v in row.items() if k != "model")
     if marks:
         ordered["footnotes"] = marks
+    if spelled_na:
+        ordered["na"] = spelled_na
     table.rows.append(ordered)
 
 

@@ -13,18 +13,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 from codegen import yamlio
-from codegen.load import CatalogError, table_files, validate
+from codegen.load import load_doc, table_files, validate
 from codegen.models import Table
 from scrapers.parse import ScrapedPage, ScrapedTable, ScrapeError
+from scrapers.vocabulary import TABLES
 
 SCHEMA_COMMENT = "yaml-language-server: $schema=schema/table.schema.json"
 #: Vocabularies Together owns; a value not seen before is reported, not rejected.
 VOCABULARY_FIELDS = ("organization", "quantization")
 #: Row keys the scraper owns besides the table's columns.
-OWNED_EXTRA = ("footnotes",)
+OWNED_EXTRA = ("footnotes", "na")
+
+_TABLE = TypeAdapter[Table](Table)
 
 
 @dataclass
@@ -32,19 +38,21 @@ class Report:
     added: list[dict[str, Any]] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)
     changed: list[dict[str, Any]] = field(default_factory=list)
+    moved: list[dict[str, Any]] = field(default_factory=list)
     new_values: list[dict[str, Any]] = field(default_factory=list)
     new_tables: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.new_tables)
+        return not (self.added or self.removed or self.changed or self.moved or self.new_tables)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "added": self.added,
             "removed": self.removed,
             "changed": self.changed,
+            "moved": self.moved,
             "new_values": self.new_values,
             "new_tables": self.new_tables,
             "written": self.written,
@@ -57,6 +65,10 @@ class Report:
         out += [
             f"~ {c['table']}: {c['model']}: {c['field']}: {c['old']!r} -> {c['new']!r}"
             for c in self.changed
+        ]
+        out += [
+            f"> {m['table']}: {m['model']}: row {m['old'] + 1} -> row {m['new'] + 1}"
+            for m in self.moved
         ]
         out += [
             f"? {v['table']}: {v['model']}: new {v['field']} value {v['value']!r}"
@@ -104,18 +116,21 @@ def _new_doc(scraped: ScrapedTable, source: dict[str, str]) -> CommentedMap:
     return doc
 
 
-def _set(report: Report, table: str, model: str, target: CommentedMap, key: str, new: Any) -> None:
-    """Set one owned cell, recording the change when the value differs."""
+def _set(
+    report: Report, table: str, model: str, target: CommentedMap, key: str, new: Any, owned: Any
+) -> None:
+    """Set one owned cell, recording the change when the value differs (a key the row did
+    not have is a change from None)."""
+    old = _plain(target[key]) if key in target else None
+    if key in target and old == _plain(new):
+        return
+    report.changed.append(
+        {"table": table, "model": model, "field": key, "old": old, "new": _plain(new)}
+    )
     if key in target:
-        old = _plain(target[key])
-        if old == _plain(new):
-            return
-        report.changed.append(
-            {"table": table, "model": model, "field": key, "old": old, "new": _plain(new)}
-        )
         target[key] = new
     else:
-        target[key] = new
+        _add_key(target, key, new, owned)
 
 
 def _row_map(row: dict[str, Any]) -> CommentedMap:
@@ -125,55 +140,146 @@ def _row_map(row: dict[str, Any]) -> CommentedMap:
     return out
 
 
+# --- keeping comments where they belong ------------------------------------------------------
+# ruamel keeps the full-line comments that follow a mapping entry on that entry's comment
+# token, after its end-of-line comment. A comment line describes the row or key below it, so
+# when the entry above it is removed, or a new entry is added after it, that "tail" is handed
+# to the entry that now precedes the same text.
+
+
+def _tail_slot(node: Any) -> tuple[CommentedMap, Any] | None:
+    """The mapping and key whose comment token holds the comments that follow `node`."""
+    if isinstance(node, CommentedMap) and node:
+        return node, next(reversed(node))
+    return None
+
+
+def _split(text: str) -> tuple[str, str]:
+    """(end-of-line comment, following full-line comments) of a comment token's text."""
+    if text.startswith("#"):
+        eol, _, rest = text.partition("\n")
+        return eol, rest
+    return "", text[1:] if text.startswith("\n") else text
+
+
+def _take_tail(node: Any) -> str:
+    slot = _tail_slot(node)
+    if slot is None:
+        return ""
+    mapping, key = slot
+    entry = mapping.ca.items.get(key)
+    if not entry or len(entry) < 3 or entry[2] is None:
+        return ""
+    eol, rest = _split(entry[2].value)
+    if eol:
+        entry[2].value = eol + "\n"
+    else:
+        entry[2] = None
+    return rest
+
+
+def _give_tail(node: Any, rest: str) -> None:
+    slot = _tail_slot(node)
+    if not rest or slot is None:
+        return
+    mapping, key = slot
+    entry = mapping.ca.items.setdefault(key, [None, None, None, None])
+    if entry[2] is None:
+        entry[2] = CommentToken("\n" + rest, CommentMark(0), None)
+    else:
+        eol, _ = _split(entry[2].value)
+        entry[2].value = eol + "\n" + rest
+
+
+def _add_key(target: CommentedMap, key: str, value: Any, owned: Any) -> None:
+    """Add an owned key before the hand-written ones (`note:`), keeping comments in place."""
+    hand = [i for i, k in enumerate(target) if k not in owned]
+    if hand:
+        target.insert(hand[0], key, value)
+        return
+    tail = _take_tail(target)
+    target[key] = value
+    _give_tail(target, tail)
+
+
+def _del_key(target: CommentedMap, key: str) -> None:
+    last = next(reversed(target))
+    if last == key and len(target) > 1:
+        tail = _take_tail(target)
+        del target[key]
+        _give_tail(target, tail)
+    else:
+        del target[key]
+
+
+def _seq_delete(seq: CommentedSeq, index: int) -> Any:
+    """Remove a row; the comments above the row after it stay above that row."""
+    item = seq[index]
+    tail = _take_tail(item)
+    del seq[index]
+    if index > 0:
+        _take_tail(seq[index - 1])  # it described the removed row
+        _give_tail(seq[index - 1], tail)
+    return item
+
+
+def _seq_insert(seq: CommentedSeq, index: int, item: Any) -> None:
+    """Insert a row; the comments above the row it displaces stay above that row."""
+    tail = _take_tail(seq[index - 1]) if index > 0 else ""
+    seq.insert(index, item)
+    _give_tail(item, tail)
+
+
 def _merge_rows(
-    report: Report, table: str, seq: CommentedSeq, scraped: ScrapedTable, allow_removals: bool
+    report: Report,
+    table: str,
+    seq: CommentedSeq,
+    scraped: ScrapedTable,
+    old_fields: list[str],
+    allow_removals: bool,
 ) -> None:
-    wanted = [r["model"] for r in scraped.rows]
-    wanted_set = set(wanted)
-    owned = [*scraped.fields, *OWNED_EXTRA]
+    wanted = {r["model"] for r in scraped.rows}
+    # Cells of dropped columns are owned too: they go with their column.
+    owned = dict.fromkeys([*scraped.fields, *old_fields, *OWNED_EXTRA])
     # Removals first, from the end so indices stay valid.
     for index in range(len(seq) - 1, -1, -1):
         model = seq[index].get("model")
-        if model not in wanted_set:
+        if model not in wanted:
             report.removed.append({"table": table, "model": model})
             if allow_removals:
-                del seq[index]
+                _seq_delete(seq, index)
+    if report.removed and not allow_removals:
+        return  # refused: the caller raises, nothing more to work out for this table
     position = {row.get("model"): i for i, row in enumerate(seq)}
     for index, row in enumerate(scraped.rows):
         model = row["model"]
-        if model in position:
-            current = position[model]
-            if current != index:
-                item = seq.pop(current)
-                seq.insert(index, item)
-                position = {r.get("model"): i for i, r in enumerate(seq)}
-            target: CommentedMap = seq[index]
-            for key in owned:
-                if key in row:
-                    value = row[key]
-                    _set(
-                        report,
-                        table,
-                        model,
-                        target,
-                        key,
-                        _flow(value) if isinstance(value, list) else value,
-                    )
-                elif key in target:
-                    report.changed.append(
-                        {
-                            "table": table,
-                            "model": model,
-                            "field": key,
-                            "old": _plain(target[key]),
-                            "new": None,
-                        }
-                    )
-                    del target[key]
-        else:
+        if model not in position:
             report.added.append({"table": table, "model": model})
-            seq.insert(index, _row_map(row))
+            _seq_insert(seq, index, _row_map(row))
             position = {r.get("model"): i for i, r in enumerate(seq)}
+            continue
+        current = position[model]
+        if current != index:
+            report.moved.append({"table": table, "model": model, "old": current, "new": index})
+            _seq_insert(seq, index, _seq_delete(seq, current))
+            position = {r.get("model"): i for i, r in enumerate(seq)}
+        target: CommentedMap = seq[index]
+        for key in owned:
+            if key in row:
+                value = row[key]
+                new = _flow(value) if isinstance(value, list) else value
+                _set(report, table, model, target, key, new, owned)
+            elif key in target:
+                report.changed.append(
+                    {
+                        "table": table,
+                        "model": model,
+                        "field": key,
+                        "old": _plain(target[key]),
+                        "new": None,
+                    }
+                )
+                _del_key(target, key)
 
 
 def _merge_table(
@@ -184,17 +290,27 @@ def _merge_table(
     allow_removals: bool,
 ) -> CommentedMap:
     table = scraped.spec.table
-    if doc is None:
-        report.new_tables.append(table)
-        doc = _new_doc(scraped, source)
     meta = CommentedMap()
     meta["url"] = source["url"]
     meta["page"] = scraped.page
     meta["section"] = scraped.spec.section
     meta["snapshot"] = dt.date.fromisoformat(source["snapshot"])
+    if doc is None:
+        report.new_tables.append(table)
+        if scraped.spec.category is not None and scraped.spec not in TABLES:
+            report.new_values.append(
+                {
+                    "table": table,
+                    "model": "(table)",
+                    "field": "category",
+                    "value": scraped.spec.category,
+                }
+            )
+        doc = _new_doc(scraped, source)
+        doc["source"] = meta
     src = doc["source"]
     for key, value in meta.items():
-        _set(report, table, "(source)", src, key, value)
+        _set(report, table, "(source)", src, key, value, meta)
     pairs = zip(scraped.fields, scraped.headers, strict=True)
     columns = [{"field": f, "header": h} for f, h in pairs]
     current_columns = [{"field": c["field"], "header": c["header"]} for c in doc["columns"]]
@@ -212,22 +328,17 @@ def _merge_table(
         doc["columns"] = CommentedSeq([CommentedMap(c) for c in columns])
         for item in doc["columns"]:
             item.fa.set_flow_style()
-    _merge_rows(report, table, doc["rows"], scraped, allow_removals)
+    old_fields = [c["field"] for c in current_columns]
+    _merge_rows(report, table, doc["rows"], scraped, old_fields, allow_removals)
     return doc
 
 
-def _known_values(catalog_dir: Path) -> dict[str, set[Any]]:
-    known: dict[str, set[Any]] = {f: set() for f in VOCABULARY_FIELDS}
-    for path in table_files(catalog_dir):
-        try:
-            doc = yamlio.load(path)
-        except yamlio.YamlError as exc:
-            raise CatalogError(str(exc)) from None
-        for row in doc.get("rows") or []:
-            for name in VOCABULARY_FIELDS:
-                if row.get(name) is not None:
-                    known[name].add(row[name])
-    return known
+def _load_table(path: Path) -> CommentedMap:
+    """A catalog table file, round-trip loaded and validated; CatalogError when it is not."""
+    doc = load_doc(path)
+    validate(_TABLE, doc, path)
+    result: CommentedMap = doc
+    return result
 
 
 def reconcile(
@@ -237,11 +348,22 @@ def reconcile(
     dry_run: bool = False,
     allow_removals: bool = False,
 ) -> Report:
-    """Merge `pages` into `catalog_dir`; raises RemovalRefused, ScrapeError or CatalogError."""
+    """Merge `pages` into `catalog_dir`; raises RemovalRefused, ScrapeError or CatalogError.
+
+    Every input is checked and every output validated before the first write; each file is
+    replaced atomically.
+    """
     report = Report()
-    known = _known_values(catalog_dir)
+    existing = {path: _load_table(path) for path in table_files(catalog_dir)}
+    known: dict[str, set[Any]] = {f: set() for f in VOCABULARY_FIELDS}
+    for doc in existing.values():
+        for row in doc["rows"]:
+            for name in VOCABULARY_FIELDS:
+                if row.get(name) is not None:
+                    known[name].add(row[name])
     outputs: dict[Path, str] = {}
     deletions: list[Path] = []
+    claimed: dict[str, Path] = {}
     for page in pages:
         missing = [k for k in ("url", "snapshot") if k not in page.source]
         if missing:
@@ -249,41 +371,44 @@ def reconcile(
                 f"{page.path}:1: the page does not record its {' and '.join(missing)} "
                 "(<!-- source: URL --> / <!-- snapshot: YYYY-MM-DD -->)"
             )
-        scraped_names = {t.spec.table for t in page.tables}
         for scraped in page.tables:
-            path = catalog_dir / f"{scraped.spec.table}.yaml"
-            doc = yamlio.load(path) if path.exists() else None
-            before = yamlio.dumps(doc) if doc is not None else None
-            doc = _merge_table(report, doc, scraped, page.source, allow_removals)
+            table = scraped.spec.table
+            if table in claimed:
+                raise ScrapeError(
+                    f"{page.path}:{scraped.line}: table {scraped.spec.section!r} "
+                    f"({table}) is also read from {claimed[table]}"
+                )
+            claimed[table] = page.path
+            path = catalog_dir / f"{table}.yaml"
+            current = existing.get(path)
+            before = yamlio.dumps(current) if current is not None else None
+            doc = _merge_table(report, current, scraped, page.source, allow_removals)
             for row in scraped.rows:
                 for name in VOCABULARY_FIELDS:
                     value = row.get(name)
                     if value is not None and value not in known[name]:
                         report.new_values.append(
-                            {
-                                "table": scraped.spec.table,
-                                "model": row["model"],
-                                "field": name,
-                                "value": value,
-                            }
+                            {"table": table, "model": row["model"], "field": name, "value": value}
                         )
                         known[name].add(value)
-            _validate_doc(doc, path)
+            if report.removed and not allow_removals:
+                continue
+            validate(_TABLE, doc, path)
             text = yamlio.dumps(doc)
             if text != before:
                 outputs[path] = text
         # A table that vanished from a page it used to be on: every row is a removal.
-        for path in table_files(catalog_dir):
-            doc = yamlio.load(path)
-            if doc.get("source", {}).get("page") == page.page and path.stem not in scraped_names:
-                for row in doc.get("rows") or []:
+        scraped_names = {t.spec.table for t in page.tables}
+        for path, old in existing.items():
+            if old["source"]["page"] == page.page and path.stem not in scraped_names:
+                for row in old["rows"]:
                     report.removed.append({"table": path.stem, "model": row.get("model")})
                 deletions.append(path)
     if report.removed and not allow_removals:
+        shown = ", ".join(f"{r['table']}: {r['model']}" for r in report.removed[:5])
+        more = ", …" if len(report.removed) > 5 else ""
         raise RemovalRefused(
-            f"{len(report.removed)} row(s) would be removed "
-            f"({', '.join(r['table'] + ': ' + str(r['model']) for r in report.removed[:5])}"
-            f"{', …' if len(report.removed) > 5 else ''}); "
+            f"{len(report.removed)} row(s) would be removed ({shown}{more}); "
             "rerun with --allow-removals to accept"
         )
     if not dry_run:
@@ -294,9 +419,3 @@ def reconcile(
             path.unlink()
             report.written.append(str(path))
     return report
-
-
-def _validate_doc(doc: CommentedMap, path: Path) -> None:
-    from pydantic import TypeAdapter
-
-    validate(TypeAdapter(Table), doc, path)

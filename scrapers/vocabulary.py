@@ -6,6 +6,7 @@ Everything the scraper understands is written down here, so that anything else o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -50,8 +51,10 @@ INTEGER_FIELDS: Final[frozenset[str]] = frozenset(
     }
 )
 
-#: Cell spellings the docs use for "no value".
-NONE_MARKERS: Final[frozenset[str]] = frozenset({"N/A", "-"})
+#: Cell spellings the docs use for "no value". Rows list the fields whose cell read N/A
+#: (key `na`), so the docs can be regenerated with the vendor's spelling; "-" is the default.
+NA_MARKER: Final = "N/A"
+NONE_MARKERS: Final[frozenset[str]] = frozenset({NA_MARKER, "-"})
 
 #: Trailing footnote marker; stripped from the value and recorded on the row.
 FOOTNOTE_MARKER: Final = "*"
@@ -95,6 +98,8 @@ SPEC_BY_SECTION: Final[dict[str, TableSpec]] = {spec.section: spec for spec in T
 #: heading reads "<Name> Models" and they sit under this parent heading.
 SERVERLESS_PARENT: Final = "Serverless Models"
 SERVERLESS_SUFFIX: Final = " Models"
+#: What a serverless category (and so a catalog file name) may look like.
+CATEGORY_PATTERN: Final = re.compile(r"[a-z][a-z0-9-]*")
 
 
 def serverless_spec_for(section: str) -> TableSpec:

@@ -5,9 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := all
-.PHONY: all help setup reconcile validate check generate check-generated test pytest lint bench fuzz clean
+.PHONY: all help setup reconcile yaml-schema validate check generate check-generated test pytest lint bench fuzz clean
 
-all: setup reconcile validate check generate ## set up .venv, then scrape -> reconcile -> validate -> check -> generate
+all: setup reconcile yaml-schema validate check generate ## set up .venv, then scrape -> reconcile -> validate -> check -> generate
 
 help: ## list every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ setup: $(STAMP) ## create .venv and install the project with its dev extras
 
 reconcile: $(STAMP) ## merge the bundled docs snapshots into catalog/
 	$(PY) -m scrapers reconcile
+
+yaml-schema: $(STAMP) ## write catalog/schema/*.json (the YAML files' JSON Schemas) from the models
+	$(PY) -m codegen yaml-schema
 
 validate: $(STAMP) ## load catalog/ through the pydantic models
 	$(PY) -m codegen validate

@@ -26,11 +26,19 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="compare instead of writing; exit 1 if stale"
     )
     gen.add_argument("--out", type=Path, default=None, help="output folder (default: generated/)")
+    ysch = sub.add_parser("yaml-schema", help="write catalog/schema/*.json from the models")
+    ysch.add_argument(
+        "--check", action="store_true", help="compare instead of writing; exit 1 if stale"
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "yaml-schema":  # from the models alone; the catalog need not load
+        from codegen.yaml_schema import run
+
+        return run(args.catalog, check=args.check)
     try:
         catalog = load_catalog(args.catalog)
     except CatalogError as exc:

@@ -86,7 +86,8 @@ class Rule:
 
     @property
     def title(self) -> str:
-        return self.doc.splitlines()[0] if self.doc else self.id
+        """The docstring's first paragraph, on one line."""
+        return " ".join(self.doc.split("\n\n")[0].split()) or self.id
 
     def run(self, catalog: Catalog) -> list[Violation]:
         return list(self.check(catalog))
@@ -347,7 +348,9 @@ def llama31_long_context_lora_only(catalog: Catalog) -> Iterator[Violation]:
         for row in table.rows:
             if row.model not in models:
                 continue
-            over = {f: getattr(row, f) for f in CONTEXT_FIELDS if getattr(row, f) > note.min_context}
+            over = {
+                f: getattr(row, f) for f in CONTEXT_FIELDS if getattr(row, f) > note.min_context
+            }
             if over:
                 yield Violation(
                     "llama31-long-context-lora-only",

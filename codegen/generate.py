@@ -1,0 +1,201 @@
+"""`python -m codegen generate [--check] [--out DIR]`: render generated/ from the catalog.
+
+Everything is rendered into memory first, then checked against the catalog it came from
+(the docs parsed back by the scraper, the JSON loaded back, the Python data read back with
+`ast`), and only then written: the new tree is built in a temporary sibling folder and
+swapped in with renames, so a failing template or check leaves the old tree as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from jinja2 import Environment, TemplateError
+
+from codegen import context, schemas
+from codegen.load import ROOT, Catalog
+from codegen.render import TEMPLATES_DIR, RenderError, environment, render
+
+OUT_DIR = ROOT / "generated"
+RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
+PACKAGE = "together_catalog"
+#: Generated Python lines wider than this get a `noqa: E501` (ruff's configured limit).
+LINE_LENGTH = 100
+#: Files and folders in the output tree that are not ours to compare (interpreter caches).
+IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+
+Files = dict[str, str]
+
+
+class GenerateError(Exception):
+    """Generation failed; nothing was written. The message says which output and why."""
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def _width(line: str) -> int:
+    """Display width as ruff measures it (wide East Asian characters count twice)."""
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in {"W", "F"}
+        else 1
+        for ch in line
+    )
+
+
+def _fit(text: str) -> str:
+    """Mark lines that only a long value makes overlong, so ruff accepts them as data."""
+    lines = text.split("\n")
+    return "\n".join(
+        line + "  # noqa: E501" if _width(line) > LINE_LENGTH else line for line in lines
+    )
+
+
+def _typing_imports(families: list[context.IdFamily]) -> list[str]:
+    names = {"TypeAlias"}
+    names |= {"Literal" if f.members else "Never" for f in families}
+    return sorted(names)
+
+
+def _runtime_files(env: Environment, runtime: Path) -> Iterator[tuple[str, str]]:
+    if not runtime.is_dir():
+        return
+    for path in sorted(runtime.rglob("*.py")):
+        rel = path.relative_to(runtime)
+        if any(part in IGNORED_PARTS for part in rel.parts):
+            continue
+        source = f"codegen/runtime/{rel.as_posix()}"
+        head = render(env, "_header_py.j2", source=source)
+        text = path.read_text(encoding="utf-8")
+        yield f"{PACKAGE}/{rel.as_posix()}", head + text
+
+
+def render_all(
+    catalog: Catalog, templates: Path = TEMPLATES_DIR, runtime: Path = RUNTIME_DIR
+) -> Files:
+    """Every output file, path relative to generated/ -> text. Raises GenerateError."""
+    env = environment(templates)
+    files: Files = {}
+    current = "(setup)"
+    try:
+        current = "python data modules"
+        ctx = context.python_context(catalog)
+        for name in ("_records", "_ids", "_data"):
+            current = f"{PACKAGE}/{name}.py"
+            text = render(
+                env,
+                f"python/{name}.py.j2",
+                source="catalog/",
+                typing_imports=_typing_imports(ctx.families),
+                families=ctx.families,
+                finetune=ctx.finetune,
+                serverless=ctx.serverless,
+                lora_bases=ctx.lora_bases,
+                tables=ctx.tables,
+                notes=ctx.notes,
+            )
+            files[current] = _fit(text)
+        files[f"{PACKAGE}/py.typed"] = ""  # PEP 561 marker; must stay empty
+        for rel, text in _runtime_files(env, runtime):
+            current = rel
+            files[rel] = text
+        documents = {
+            schemas.CATALOG_JSON: schemas.catalog_document(catalog),
+            schemas.CATALOG_SCHEMA: schemas.catalog_schema(),
+            schemas.REQUEST_SCHEMA: schemas.finetune_request_schema(catalog),
+        }
+        for rel, document in documents.items():
+            current = rel
+            files[rel] = render(env, "json/document.json.j2", document=document)
+        for page in context.doc_pages(catalog):
+            current = f"docs/{page.name}.md"
+            files[current] = render(env, "docs/page.md.j2", page=page)
+        current = "docs/model-index.md"
+        files[current] = render(env, "docs/model-index.md.j2", entries=context.model_index(catalog))
+        current = "docs/anomalies.md"
+        files[current] = render(env, "docs/anomalies.md.j2", waivers=context.waivers(catalog))
+    except (TemplateError, RenderError) as exc:
+        raise GenerateError(f"{current}: {type(exc).__name__}: {exc}") from exc
+    return dict(sorted(files.items()))
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def read_tree(out: Path) -> Files:
+    """The files now under `out` (caches ignored); undecodable files read as a marker."""
+    found: Files = {}
+    if not out.is_dir():
+        return found
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out)
+        if path.is_dir() or any(p in IGNORED_PARTS for p in rel.parts) or path.suffix == ".pyc":
+            continue
+        try:
+            found[rel.as_posix()] = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            found[rel.as_posix()] = "\0(unreadable)"
+    return found
+
+
+def differences(files: Files, out: Path) -> list[str]:
+    """`changed X`, `missing X`, `extra X` for every file where `out` differs from `files`."""
+    current = read_tree(out)
+    lines = [f"changed {p}" for p in files if p in current and current[p] != files[p]]
+    lines += [f"missing {p}" for p in files if p not in current]
+    lines += [f"extra {p}" for p in current if p not in files]
+    return sorted(lines, key=lambda line: (line.split(" ", 1)[1], line))
+
+
+def write_tree(files: Files, out: Path) -> None:
+    """Build the tree beside `out`, then swap it in; on any failure `out` is untouched."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        for rel, text in files.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        old = out.parent / f".{out.name}.old-{staging.name.rsplit('-', 1)[-1]}"
+        if out.exists():
+            os.replace(out, old)
+        os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_generate(catalog: Catalog, check: bool, out: Path | None) -> int:
+    from codegen.verify import VerifyError, verify
+
+    target = out if out is not None else OUT_DIR
+    try:
+        files = render_all(catalog)
+        verify(catalog, files)
+    except (GenerateError, VerifyError) as exc:
+        print(f"generate: error: {exc}", file=sys.stderr)
+        return 2
+    if check:
+        stale = differences(files, target)
+        for line in stale:
+            print(line)
+        if stale:
+            print(f"{target} is stale ({len(stale)} files); run: make generate", file=sys.stderr)
+            return 1
+        print(f"{target} is current ({len(files)} files)")
+        return 0
+    write_tree(files, target)
+    print(f"wrote {len(files)} files to {target}")
+    return 0

@@ -1,0 +1,157 @@
+"""The generator checks its own output against its input before anything is written.
+
+Each format is read back with an independent reader — docs pages with the scraper, JSON
+with `json.loads` and the pydantic models, Python data with `ast` (never executed) — and
+must give back exactly the catalog's values.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+from typing import Any
+
+from codegen import context, schemas
+from codegen.load import Catalog
+from codegen.models import Table
+from scrapers.parse import ScrapeError, parse_text
+
+Files = dict[str, str]
+
+
+class VerifyError(Exception):
+    """Generated output that does not read back as the catalog it came from."""
+
+
+def expected_rows(table: Table) -> list[dict[str, Any]]:
+    """A table's rows as the scraper reports them: its columns, plus footnote marks if any."""
+    out = []
+    for row in table.rows:
+        values: dict[str, Any] = {c.field: getattr(row, c.field) for c in table.columns}
+        if row.footnotes:
+            values["footnotes"] = list(row.footnotes)
+        if getattr(row, "na", ()):
+            values["na"] = list(row.na)
+        out.append(values)
+    return out
+
+
+def check_docs(catalog: Catalog, files: Files) -> None:
+    scraped: dict[str, dict[str, Any]] = {}
+    pages = sorted({f"docs/{t.source.page}.md" for t in catalog.tables.values()})
+    for rel in pages:
+        if rel not in files:
+            raise VerifyError(f"{rel}: not rendered")
+        try:
+            page = parse_text(files[rel], Path(rel))
+        except ScrapeError as exc:
+            raise VerifyError(f"{rel}: the scraper cannot read it back: {exc}") from None
+        for found in page.to_json():
+            scraped[str(found["table"])] = found
+    for table_id, table in catalog.tables.items():
+        where = f"docs/{table.source.page}.md: table {table_id}"
+        got = scraped.pop(table_id, {})
+        if not got:
+            raise VerifyError(f"{where}: missing when parsed back")
+        want_source = {
+            "url": table.source.url,
+            "snapshot": table.source.snapshot.isoformat(),
+            "page": table.source.page,
+            "section": table.source.section,
+        }
+        if got["source"] != want_source:
+            raise VerifyError(f"{where}: provenance reads back as {got['source']}")
+        columns = [{"field": c.field, "header": c.header} for c in table.columns]
+        if got["columns"] != columns:
+            raise VerifyError(f"{where}: columns read back as {got['columns']}")
+        want = expected_rows(table)
+        for index, (a, b) in enumerate(zip(got["rows"], want, strict=False), start=1):
+            if a != b:
+                raise VerifyError(f"{where}: row {index} reads back as {a}, not {b}")
+        if len(got["rows"]) != len(want):
+            raise VerifyError(f"{where}: {len(got['rows'])} rows read back, not {len(want)}")
+    if scraped:
+        raise VerifyError(f"docs: tables not in the catalog: {sorted(scraped)}")
+
+
+def check_json(catalog: Catalog, files: Files) -> None:
+    rel = schemas.CATALOG_JSON
+    try:
+        document = json.loads(files[rel])
+        back = schemas.load_document(document)
+    except (KeyError, ValueError) as exc:
+        raise VerifyError(f"{rel}: does not load back: {exc}") from None
+    if list(back.tables) != list(catalog.tables):
+        raise VerifyError(f"{rel}: tables read back as {list(back.tables)}")
+    for table_id, table in catalog.tables.items():
+        if back.tables[table_id] != table:
+            raise VerifyError(f"{rel}: table {table_id} differs when read back")
+    if back.notes != catalog.notes:
+        raise VerifyError(f"{rel}: notes differ when read back")
+    from codegen.yamlio import to_plain
+
+    if back.extras != {k: to_plain(v) for k, v in catalog.extras.items()}:
+        raise VerifyError(f"{rel}: aliases or waivers differ when read back")
+    for rel in (schemas.CATALOG_SCHEMA, schemas.REQUEST_SCHEMA):
+        try:
+            json.loads(files[rel])
+        except (KeyError, ValueError) as exc:
+            raise VerifyError(f"{rel}: not JSON: {exc}") from None
+
+
+def read_records(source: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every record constructor call in a data module: (class, keyword values), in order."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.keywords:
+            values = {str(k.arg): ast.literal_eval(k.value) for k in node.keywords}
+            out.append((node.func.id, values))
+    return out
+
+
+def read_literals(source: str) -> dict[str, tuple[str, ...]]:
+    """Each `Name: TypeAlias = Literal[...]` in an ids module: name -> members."""
+    out: dict[str, tuple[str, ...]] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            value = node.value
+            if isinstance(value, ast.Subscript):
+                members = ast.literal_eval(value.slice)
+                out[node.target.id] = members if isinstance(members, tuple) else (members,)
+            elif isinstance(value, ast.Name) and value.id == "Never":
+                out[node.target.id] = ()
+    return out
+
+
+def check_python(catalog: Catalog, files: Files) -> None:
+    ctx = context.python_context(catalog)
+    rel = "together_catalog/_data.py"
+    want = [
+        (r.cls, dict(r.fields))
+        for records in (
+            *(m.records for m in ctx.finetune),
+            *(m.records for _, m in ctx.serverless),
+            ctx.lora_bases.records if ctx.lora_bases else (),
+            tuple(ctx.tables),
+        )
+        for r in records
+    ]
+    try:
+        got = read_records(files[rel])
+    except (KeyError, SyntaxError, ValueError) as exc:
+        raise VerifyError(f"{rel}: does not read back: {exc}") from None
+    if sorted(map(repr, got)) != sorted(map(repr, want)):
+        missing = [w for w in want if w not in got][:1]
+        raise VerifyError(f"{rel}: records differ from the catalog (first missing: {missing})")
+    rel = "together_catalog/_ids.py"
+    literals = read_literals(files[rel])
+    for family in ctx.families:
+        if literals.get(family.name) != family.members:
+            raise VerifyError(f"{rel}: {family.name} does not hold the catalog's ids")
+
+
+def verify(catalog: Catalog, files: Files) -> None:
+    check_docs(catalog, files)
+    check_json(catalog, files)
+    check_python(catalog, files)

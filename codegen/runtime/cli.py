@@ -1,0 +1,358 @@
+"""`together-catalog`: look models up and check a fine-tuning job from the shell.
+
+Commands::
+
+    together-catalog show MODEL [--json]
+    together-catalog list [--lora | --full | --long-context | --serverless CATEGORY
+                           | --lora-serverless] [--json]
+    together-catalog validate-job --model M [--full] [--training-method sft|dpo]
+                                  [--batch-size N|max] [--max-seq-length N]
+                                  [--from-checkpoint ID] [--json]
+
+Exit codes: 0 success (for validate-job: the job is valid); 1 the job is invalid, or the
+model is unknown to `show`; 2 a usage error (bad option or value).
+
+JSON output (--json) is one object on stdout; its keys are stable and only ever added to:
+
+- validate-job: ``{"valid": bool, "request": {"model", "lora", "training_method",
+  "batch_size", "max_seq_length", "from_checkpoint"}, "violations": [{"code", "field",
+  "message", "limit", "table", "suggestion"}, ...]}``
+- show: ``{"model": str, "fine_tuning": {"lora": limits|null, "full": limits|null,
+  "lora_long_context": limits|null}, "serverless": [record, ...],
+  "serverless_lora_base": {"ok": bool, "base": str|null, "reason": str}}``, where limits and
+  record are the generated records' fields (tuples as lists).
+- list: ``{"selection": str, "table": str|null, "models": [record, ...]}``; with no selection
+  each record is ``{"model", "fine_tuning": [method, ...], "serverless": [category, ...],
+  "serverless_lora_base": bool}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from together_catalog._data import SERVERLESS
+from together_catalog.lookup import (
+    FINETUNE_METHODS,
+    all_model_ids,
+    fine_tuning_methods,
+    finetune_limits,
+    finetune_table_id,
+    full_models,
+    is_serverless_lora_base,
+    long_context_lora_models,
+    lora_base,
+    lora_base_table_id,
+    lora_models,
+    serverless_categories_of,
+    serverless_lora_base,
+    serverless_lora_bases,
+    serverless_model,
+    serverless_models,
+    serverless_table_id,
+    unknown,
+)
+from together_catalog.validate import TRAINING_METHODS, check_finetune_request
+
+__all__ = ["main"]
+
+_LIMIT_COLUMNS = (
+    ("context_length_sft", "context SFT"),
+    ("context_length_dpo", "context DPO"),
+    ("max_batch_size_sft", "max batch SFT"),
+    ("max_batch_size_dpo", "max batch DPO"),
+    ("min_batch_size", "min batch"),
+)
+_SERVERLESS_COLUMNS = (
+    ("category", "category"),
+    ("context_length", "context"),
+    ("quantization", "quantization"),
+    ("default_steps", "default steps"),
+    ("model_size", "size"),
+    ("embedding_dimension", "embedding dim"),
+    ("max_doc_size_tokens", "max doc tokens"),
+    ("max_docs", "max docs"),
+    ("endpoint", "endpoint"),
+)
+_METHOD_IDS = {
+    "lora": lora_models,
+    "full": full_models,
+    "lora_long_context": long_context_lora_models,
+}
+_METHOD_LABEL = {"lora": "LoRA", "full": "Full", "lora_long_context": "LoRA long-context"}
+
+
+def _batch_size(text: str) -> int | str:
+    if text == "max":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number or 'max', got {text!r}"
+        ) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="together-catalog",
+        description="Offline lookups over Together AI's published model tables.",
+        epilog="Exit codes: 0 ok / valid, 1 invalid job or unknown model, 2 usage error.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    show = sub.add_parser("show", help="everything the catalog lists for one model")
+    show.add_argument("model", metavar="MODEL")
+    show.add_argument("--json", action="store_true", help="stable JSON instead of tables")
+
+    listing = sub.add_parser("list", help="model ids by capability (default: every id)")
+    which = listing.add_mutually_exclusive_group()
+    which.add_argument("--lora", action="store_const", const="lora", dest="selection")
+    which.add_argument("--full", action="store_const", const="full", dest="selection")
+    which.add_argument(
+        "--long-context", action="store_const", const="lora_long_context", dest="selection"
+    )
+    which.add_argument("--serverless", choices=list(SERVERLESS), metavar="CATEGORY")
+    which.add_argument(
+        "--lora-serverless",
+        action="store_const",
+        const="lora_serverless",
+        dest="selection",
+        help="serverless LoRA base models",
+    )
+    listing.add_argument("--json", action="store_true", help="stable JSON instead of a table")
+
+    job = sub.add_parser("validate-job", help="check a fine-tuning job against the limits")
+    job.add_argument("--model", required=True)
+    job.add_argument("--full", action="store_true", help="full fine-tuning (default: LoRA)")
+    job.add_argument("--training-method", choices=TRAINING_METHODS, default="sft")
+    job.add_argument("--batch-size", type=_batch_size, default="max", metavar="N|max")
+    job.add_argument("--max-seq-length", type=int, default=None, metavar="N")
+    job.add_argument("--from-checkpoint", default=None, metavar="ID")
+    job.add_argument("--json", action="store_true", help="stable JSON instead of text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code instead of exiting, so it can be called in-process."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        if args.command == "show":
+            return _show(args.model, as_json=args.json)
+        if args.command == "list":
+            selection = args.selection or ("serverless" if args.serverless else "all")
+            return _list(selection, args.serverless, as_json=args.json)
+        return _validate_job(args)
+    except BrokenPipeError:  # `together-catalog list | head`: the reader left; not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+# --- output helpers --------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value) or "-"
+    return str(value)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain aligned table: numbers right-aligned, text left-aligned."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    numeric = [
+        all(isinstance(row[i], int) or row[i] is None for row in rows) for i in range(len(headers))
+    ]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in cells)])
+
+
+def _record(record: object) -> dict[str, Any]:
+    data: dict[str, Any] = dataclasses.asdict(record)  # type: ignore[call-overload]
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+
+def _print_json(payload: object) -> None:
+    print(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+# --- show -----------------------------------------------------------------------------------
+
+
+def _show(model: str, *, as_json: bool) -> int:
+    methods = fine_tuning_methods(model)
+    categories = serverless_categories_of(model)
+    base_listed = is_serverless_lora_base(model)
+    if not methods and not categories and not base_listed:
+        print(f"error: {unknown(model, all_model_ids(), 'the catalog')}", file=sys.stderr)
+        return 1
+    answer = serverless_lora_base(model)
+    if as_json:
+        _print_json(
+            {
+                "model": model,
+                "fine_tuning": {
+                    m: _record(finetune_limits(model, m)) if m in methods else None
+                    for m in FINETUNE_METHODS
+                },
+                "serverless": [_record(serverless_model(model, c)) for c in categories],
+                "serverless_lora_base": {
+                    "ok": answer.ok,
+                    "base": answer.base,
+                    "reason": answer.reason,
+                },
+            }
+        )
+        return 0
+    blocks = [model]
+    if methods:
+        rows = []
+        for m in methods:
+            limits = finetune_limits(model, m)
+            label = f"{_METHOD_LABEL[m]} ({finetune_table_id(m)})"
+            rows.append([label, *(getattr(limits, f) for f, _ in _LIMIT_COLUMNS)])
+        blocks.append(_table(["fine-tuning", *(h for _, h in _LIMIT_COLUMNS)], rows))
+    else:
+        blocks.append("fine-tuning: not listed")
+    if categories:
+        records = [serverless_model(model, c) for c in categories]
+        used = [
+            (f, h)
+            for f, h in _SERVERLESS_COLUMNS
+            if any(getattr(r, f) is not None for r in records) or f == "category"
+        ]
+        blocks.append(
+            _table([h for _, h in used], [[getattr(r, f) for f, _ in used] for r in records])
+        )
+    else:
+        blocks.append("serverless: not listed")
+    if base_listed:
+        quantization = lora_base(model).quantization
+        blocks.append(f"serverless LoRA base: yes ({quantization})")
+    else:
+        blocks.append(f"serverless LoRA base: no - {answer.reason}")
+    print("\n\n".join(blocks))
+    return 0
+
+
+# --- list -----------------------------------------------------------------------------------
+
+
+def _list(selection: str, category: str | None, *, as_json: bool) -> int:
+    if selection in FINETUNE_METHODS:
+        table: str | None = finetune_table_id(selection)
+        records: list[Any] = [finetune_limits(m, selection) for m in _METHOD_IDS[selection]()]
+        columns = [("model", "model"), *_LIMIT_COLUMNS]
+    elif selection == "serverless":
+        assert category is not None
+        table = serverless_table_id(category)
+        records = [serverless_model(m, category) for m in serverless_models(category)]
+        columns = [("model", "model")] + [
+            (f, h)
+            for f, h in _SERVERLESS_COLUMNS
+            if f != "category" and any(getattr(r, f) is not None for r in records)
+        ]
+    elif selection == "lora_serverless":
+        table = lora_base_table_id()
+        records = [lora_base(m) for m in serverless_lora_bases()]
+        columns = [
+            ("model", "model"),
+            ("organization", "organization"),
+            ("quantization", "quantization"),
+        ]
+    else:
+        table = None
+        summary: list[dict[str, Any]] = [
+            {
+                "model": m,
+                "fine_tuning": list(fine_tuning_methods(m)),
+                "serverless": list(serverless_categories_of(m)),
+                "serverless_lora_base": is_serverless_lora_base(m),
+            }
+            for m in all_model_ids()
+        ]
+        if as_json:
+            _print_json({"selection": "all", "table": None, "models": summary})
+            return 0
+        rows = [
+            [
+                s["model"],
+                ", ".join(_METHOD_LABEL[m] for m in s["fine_tuning"]) or "-",
+                ", ".join(s["serverless"]) or "-",
+                "yes" if s["serverless_lora_base"] else "-",
+            ]
+            for s in summary
+        ]
+        print(_table(["model", "fine-tuning", "serverless", "LoRA base"], rows))
+        return 0
+    if as_json:
+        name = f"serverless:{category}" if selection == "serverless" else selection
+        _print_json({"selection": name, "table": table, "models": [_record(r) for r in records]})
+        return 0
+    print(_table([h for _, h in columns], [[getattr(r, f) for f, _ in columns] for r in records]))
+    return 0
+
+
+# --- validate-job ---------------------------------------------------------------------------
+
+
+def _validate_job(args: argparse.Namespace) -> int:
+    request = {
+        "model": args.model,
+        "lora": not args.full,
+        "training_method": args.training_method,
+        "batch_size": args.batch_size,
+        "max_seq_length": args.max_seq_length,
+        "from_checkpoint": args.from_checkpoint,
+    }
+    violations = check_finetune_request(
+        args.model,
+        lora=not args.full,
+        training_method=args.training_method,
+        batch_size=args.batch_size,
+        max_seq_length=args.max_seq_length,
+        from_checkpoint=args.from_checkpoint,
+    )
+    if args.json:
+        _print_json(
+            {
+                "valid": not violations,
+                "request": request,
+                "violations": [v.to_dict() for v in violations],
+            }
+        )
+        return 1 if violations else 0
+    method = "full" if args.full else "LoRA"
+    job = f"{method} {args.training_method.upper()} job on {args.model}"
+    if not violations:
+        print(f"ok: {job} is within the published limits")
+        return 0
+    count = len(violations)
+    print(f"invalid: {job} has {count} violation{'s' if count != 1 else ''}")
+    rows = [[v.code, v.field, v.limit, v.table] for v in violations]
+    print(_table(["code", "field", "limit", "table"], rows))
+    for v in violations:
+        print(f"\n{v.code}: {v.message}")
+        if v.suggestion:
+            print(f"  suggestion: {v.suggestion}")
+    return 1

@@ -1,0 +1,317 @@
+"""Lookups over the generated tables: limits by id, ids by capability, serverless records.
+
+Every lookup is a plain dict access on data built at import, so a hit costs well under a
+microsecond; only a miss does extra work (ranking the closest ids for the error message).
+Lists are tuples in the docs' row order, so output is stable and matches what Together
+publishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from together_catalog._data import (
+    FULL,
+    LORA,
+    LORA_BASES,
+    LORA_LONG_CONTEXT,
+    RECOMMENDED,
+    SERVERLESS,
+    SERVERLESS_LORA_TURBO_ERROR,
+    SERVING_ALIASES,
+    TABLES,
+)
+from together_catalog._records import FineTuneLimits, LoraBase, ServerlessModel, TableInfo
+from together_catalog.errors import UnknownModelError, closest_ids
+
+__all__ = [
+    "FINETUNE_METHODS",
+    "FineTuneMethod",
+    "ServerlessLoraAnswer",
+    "all_model_ids",
+    "fine_tunable_models",
+    "fine_tuning_methods",
+    "finetune_limits",
+    "finetune_table_id",
+    "full_models",
+    "is_serverless_lora_base",
+    "job_limits",
+    "long_context_lora_models",
+    "lora_base",
+    "lora_base_table_id",
+    "lora_models",
+    "recommended_model",
+    "serverless_categories",
+    "serverless_categories_of",
+    "serverless_lora_base",
+    "serverless_lora_bases",
+    "serverless_model",
+    "serverless_models",
+    "serverless_table_id",
+    "table_info",
+]
+
+FineTuneMethod = Literal["lora", "full", "lora_long_context"]
+FINETUNE_METHODS: Final[tuple[FineTuneMethod, ...]] = ("lora", "full", "lora_long_context")
+
+_BY_METHOD: Final[Mapping[str, Mapping[str, FineTuneLimits]]] = {
+    "lora": LORA,
+    "full": FULL,
+    "lora_long_context": LORA_LONG_CONTEXT,
+}
+_METHOD_TITLE: Final[Mapping[str, str]] = {
+    "lora": "LoRA fine-tuning",
+    "full": "full fine-tuning",
+    "lora_long_context": "long-context LoRA fine-tuning",
+}
+# Table ids come from the generated provenance, not from a hard-coded spelling here.
+_TABLE_OF_METHOD: Final[Mapping[str, str]] = {
+    info.method: table_id
+    for table_id, info in TABLES.items()
+    if info.kind == "finetune" and info.method is not None
+}
+_TABLE_OF_CATEGORY: Final[Mapping[str, str]] = {
+    info.category: table_id
+    for table_id, info in TABLES.items()
+    if info.kind == "serverless" and info.category is not None
+}
+
+#: The row a LoRA job is held to: the LoRA table, or the long-context table for a model that
+#: only appears there (none today; the rule is the API's, the data may change).
+LORA_JOB: Final[Mapping[str, FineTuneLimits]] = {
+    **{m: r for m, r in LORA_LONG_CONTEXT.items() if m not in LORA},
+    **LORA,
+}
+
+_FINE_TUNABLE: Final[tuple[str, ...]] = tuple(dict.fromkeys([*LORA, *FULL, *LORA_LONG_CONTEXT]))
+
+
+def _index_serverless() -> dict[str, tuple[ServerlessModel, ...]]:
+    index: dict[str, tuple[ServerlessModel, ...]] = {}
+    for rows in SERVERLESS.values():
+        for model, record in rows.items():
+            index[model] = (*index.get(model, ()), record)
+    return index
+
+
+_SERVERLESS_BY_ID: Final[Mapping[str, tuple[ServerlessModel, ...]]] = _index_serverless()
+_ALL_IDS: Final[tuple[str, ...]] = tuple(
+    dict.fromkeys([*_FINE_TUNABLE, *_SERVERLESS_BY_ID, *LORA_BASES])
+)
+
+
+def finetune_table_id(method: str) -> str:
+    """The catalog table id ("finetune-lora", ...) behind a fine-tuning method."""
+    try:
+        return _TABLE_OF_METHOD[method]
+    except KeyError:
+        raise ValueError(
+            f"unknown fine-tuning method {method!r}; expected one of {list(_BY_METHOD)}"
+        ) from None
+
+
+def serverless_table_id(category: str) -> str:
+    """The catalog table id ("serverless-chat", ...) behind a serverless category."""
+    try:
+        return _TABLE_OF_CATEGORY[category]
+    except KeyError:
+        raise ValueError(
+            f"unknown serverless category {category!r}; expected one of {list(SERVERLESS)}"
+        ) from None
+
+
+def lora_base_table_id() -> str:
+    """The catalog table id of the serverless LoRA base list."""
+    return next(t for t, info in TABLES.items() if info.kind == "serverless_lora_base")
+
+
+def _listed_in(model: str) -> tuple[str, ...]:
+    tables = [_TABLE_OF_METHOD[m] for m, rows in _BY_METHOD.items() if model in rows]
+    tables += [_TABLE_OF_CATEGORY[r.category] for r in _SERVERLESS_BY_ID.get(model, ())]
+    if model in LORA_BASES:
+        tables.append(lora_base_table_id())
+    return tuple(tables)
+
+
+def unknown(model: object, pool: tuple[str, ...] | list[str], where: str) -> UnknownModelError:
+    """The error for a miss: closest ids from `pool`, plus the tables that do list it."""
+    if not isinstance(model, str):
+        return UnknownModelError(repr(model), (), where + " (model ids are strings)")
+    return UnknownModelError(model, closest_ids(model, pool), where, _listed_in(model))
+
+
+def finetune_limits(model: str, method: FineTuneMethod = "lora") -> FineTuneLimits:
+    """The published row for `model` in one fine-tuning table (LoRA unless told otherwise)."""
+    try:
+        return _BY_METHOD[method][model]
+    except KeyError:
+        if method not in _BY_METHOD:
+            raise ValueError(
+                f"unknown fine-tuning method {method!r}; expected one of {list(_BY_METHOD)}"
+            ) from None
+        where = f"the {_METHOD_TITLE[method]} table ({_TABLE_OF_METHOD[method]})"
+        raise unknown(model, tuple(_BY_METHOD[method]), where) from None
+    except TypeError:  # unhashable id
+        raise unknown(model, (), "the fine-tuning tables") from None
+
+
+def job_limits(model: str, *, lora: bool | None = None) -> FineTuneLimits:
+    """The row a fine-tuning job is held to, with the SDK's `lora` flag (None means LoRA)."""
+    rows = FULL if lora is False else LORA_JOB
+    try:
+        return rows[model]
+    except (KeyError, TypeError):
+        method = "full" if lora is False else "lora"
+        where = f"the {_METHOD_TITLE[method]} table ({_TABLE_OF_METHOD[method]})"
+        raise unknown(model, tuple(rows), where) from None
+
+
+def fine_tuning_methods(model: str) -> tuple[FineTuneMethod, ...]:
+    """The tables that list `model`, in the docs' table order (empty when none do)."""
+    return tuple(m for m in FINETUNE_METHODS if model in _BY_METHOD[m])
+
+
+def lora_models() -> tuple[str, ...]:
+    """Ids in the LoRA fine-tuning table."""
+    return tuple(LORA)
+
+
+def full_models() -> tuple[str, ...]:
+    """Ids in the full fine-tuning table."""
+    return tuple(FULL)
+
+
+def long_context_lora_models() -> tuple[str, ...]:
+    """Ids in the long-context LoRA fine-tuning table."""
+    return tuple(LORA_LONG_CONTEXT)
+
+
+def fine_tunable_models() -> tuple[str, ...]:
+    """Every id in any fine-tuning table, first appearance order."""
+    return _FINE_TUNABLE
+
+
+def all_model_ids() -> tuple[str, ...]:
+    """Every id the catalog lists anywhere: fine-tuning, serverless, serverless LoRA bases."""
+    return _ALL_IDS
+
+
+def serverless_categories() -> tuple[str, ...]:
+    """The serverless categories, in the docs' order ("chat", "image", ...)."""
+    return tuple(SERVERLESS)
+
+
+def serverless_models(category: str) -> tuple[str, ...]:
+    """Ids of one serverless category; an unknown category is a ValueError naming the valid."""
+    try:
+        return tuple(SERVERLESS[category])
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown serverless category {category!r}; expected one of {list(SERVERLESS)}"
+        ) from None
+
+
+def serverless_categories_of(model: str) -> tuple[str, ...]:
+    """The categories that list `model` (a few models appear in two, e.g. chat and code)."""
+    return tuple(r.category for r in _SERVERLESS_BY_ID.get(model, ()))
+
+
+def serverless_model(model: str, category: str | None = None) -> ServerlessModel:
+    """A serverless model's record; without `category`, its first listing in docs order."""
+    if category is None:
+        try:
+            return _SERVERLESS_BY_ID[model][0]
+        except (KeyError, TypeError):
+            raise unknown(model, tuple(_SERVERLESS_BY_ID), "the serverless tables") from None
+    try:
+        rows = SERVERLESS[category]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown serverless category {category!r}; expected one of {list(SERVERLESS)}"
+        ) from None
+    try:
+        return rows[model]
+    except (KeyError, TypeError):
+        where = f"the serverless {category} table ({_TABLE_OF_CATEGORY[category]})"
+        raise unknown(model, tuple(rows), where) from None
+
+
+def recommended_model(category: str) -> str | None:
+    """The model the docs recommend for a serverless category, when they name one."""
+    return RECOMMENDED.get(category)
+
+
+def serverless_lora_bases() -> tuple[str, ...]:
+    """Ids on the serverless LoRA base list (the only bases adapters are served on)."""
+    return tuple(LORA_BASES)
+
+
+def lora_base(model: str) -> LoraBase:
+    """A serverless LoRA base's record."""
+    try:
+        return LORA_BASES[model]
+    except (KeyError, TypeError):
+        raise unknown(model, tuple(LORA_BASES), "the serverless LoRA base list") from None
+
+
+def is_serverless_lora_base(model: str) -> bool:
+    """Whether adapters trained on `model` can be served serverless as published."""
+    return model in LORA_BASES
+
+
+@dataclass(frozen=True, slots=True)
+class ServerlessLoraAnswer:
+    """Whether `model` can serve a LoRA adapter serverless, and which base to use instead.
+
+    `base` is the id to upload against: `model` itself when `ok`, else the listed base that
+    serves the same weights (a "-Turbo" id's "-Reference" twin, a fine-tunable id's serving
+    variant), or None when there is none. `reason` is a sentence for people.
+    """
+
+    model: str
+    ok: bool
+    base: str | None
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def _base_candidates(model: str) -> list[str]:
+    found = [base for base, target in SERVING_ALIASES.items() if target == model]
+    for suffix in ("-Turbo", "-Lite"):
+        if model.endswith(suffix):
+            stem = model[: -len(suffix)]
+            found += [stem + "-Reference", stem]
+    return [c for c in dict.fromkeys(found) if c in LORA_BASES]
+
+
+def serverless_lora_base(model: str) -> ServerlessLoraAnswer:
+    """Answer "can I serve a LoRA adapter on `model`?" with the base id to use when not.
+
+    A Turbo id is the common mistake: the upload fails (the API's error is quoted in the
+    reason), while the matching Reference id on the base list works.
+    """
+    if model in LORA_BASES:
+        return ServerlessLoraAnswer(model, True, model, f"{model} is a serverless LoRA base")
+    candidates = _base_candidates(model)
+    base = candidates[0] if candidates else None
+    if model.endswith("-Turbo"):
+        reason = (
+            f"{model} is a Turbo variant and is not a serverless LoRA base "
+            f"(the upload fails with {SERVERLESS_LORA_TURBO_ERROR!r})"
+        )
+    else:
+        reason = f"{model} is not on the serverless LoRA base list"
+    reason += f"; use {base}" if base else "; no listed base serves it"
+    return ServerlessLoraAnswer(model, False, base, reason)
+
+
+def table_info(table: str) -> TableInfo:
+    """Provenance of a catalog table: page, section, URL, snapshot date, columns as published."""
+    try:
+        return TABLES[table]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown table {table!r}; expected one of {list(TABLES)}") from None

@@ -1,0 +1,128 @@
+"""Arithmetic the docs state in prose: effective batch size and the FLUX image price.
+
+Prices are the caller's: the catalog does not publish them (they change more often than the
+tables), so `image_cost` takes the price per megapixel and applies the documented formula.
+It computes in Decimal when given a Decimal price (for billing code that must not round) and
+in float otherwise.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal, overload
+
+from together_catalog._data import (
+    GRADIENT_ACCUMULATION_BATCH_SIZE,
+    GRADIENT_ACCUMULATION_STEPS,
+    IMAGE_PRICING_EXCLUDED,
+    IMAGE_PRICING_PREFIX,
+    MEGAPIXEL_DIVISOR,
+    SERVERLESS,
+)
+from together_catalog.lookup import job_limits
+
+__all__ = [
+    "effective_batch_size",
+    "gradient_accumulation_steps",
+    "image_cost",
+    "image_default_steps",
+    "megapixels",
+]
+
+
+def _positive_int(name: str, value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+def gradient_accumulation_steps(batch_size: int) -> int:
+    """Steps a job accumulates gradients over: 8 at batch size 1 (per the docs), else 1."""
+    batch = _positive_int("batch_size", batch_size)
+    return GRADIENT_ACCUMULATION_STEPS if batch == GRADIENT_ACCUMULATION_BATCH_SIZE else 1
+
+
+def effective_batch_size(
+    batch_size: int | Literal["max"],
+    *,
+    model: str | None = None,
+    lora: bool | None = None,
+    training_method: Literal["sft", "dpo"] = "sft",
+) -> int:
+    """Examples per optimizer step: batch size x gradient accumulation steps.
+
+    A batch size of 1 runs with gradient accumulation, so it trains like a batch of 8.
+    "max" resolves to the model's max batch size for the method, so `model` is then needed
+    (an unknown model raises UnknownModelError).
+    """
+    if batch_size == "max":
+        if model is None:
+            raise ValueError("batch_size 'max' needs the model to resolve it")
+        row = job_limits(model, lora=lora)
+        if training_method not in ("sft", "dpo"):
+            raise ValueError(f"training_method must be 'sft' or 'dpo', got {training_method!r}")
+        batch = row.max_batch_size_sft if training_method == "sft" else row.max_batch_size_dpo
+    else:
+        batch = _positive_int("batch_size", batch_size)
+    return batch * gradient_accumulation_steps(batch)
+
+
+def image_default_steps(model: str) -> int:
+    """Default steps of a model the per-megapixel formula applies to; ValueError otherwise."""
+    record = SERVERLESS.get("image", {}).get(model)
+    if record is None:
+        from together_catalog.lookup import unknown
+
+        known = tuple(SERVERLESS.get("image", {}))
+        raise unknown(model, known, "the serverless image table")
+    if not model.startswith(IMAGE_PRICING_PREFIX) or model in IMAGE_PRICING_EXCLUDED:
+        raise ValueError(
+            f"{model} is not priced per megapixel and step by the documented formula "
+            f"(it applies to {IMAGE_PRICING_PREFIX}* models other than "
+            f"{', '.join(sorted(IMAGE_PRICING_EXCLUDED))})"
+        )
+    if record.default_steps is None:
+        raise ValueError(f"{model} publishes no default steps, so the step multiplier is undefined")
+    return record.default_steps
+
+
+def megapixels(width: int, height: int) -> float:
+    """Image size in megapixels as the pricing formula counts them."""
+    return _positive_int("width", width) * _positive_int("height", height) / MEGAPIXEL_DIVISOR
+
+
+@overload
+def image_cost(
+    model: str, *, width: int, height: int, price_per_megapixel: Decimal, steps: int | None = None
+) -> Decimal: ...
+@overload
+def image_cost(
+    model: str, *, width: int, height: int, price_per_megapixel: float, steps: int | None = None
+) -> float: ...
+def image_cost(
+    model: str,
+    *,
+    width: int,
+    height: int,
+    price_per_megapixel: float | Decimal,
+    steps: int | None = None,
+) -> float | Decimal:
+    """Price of one FLUX image: MP x price per MP, x (steps / default steps) above the default.
+
+    `steps` None means the model's default. A model outside the formula (not FLUX, FLUX pro,
+    or without default steps) raises ValueError; an unknown id raises UnknownModelError.
+    """
+    default = image_default_steps(model)
+    used = default if steps is None else _positive_int("steps", steps)
+    pixels = _positive_int("width", width) * _positive_int("height", height)
+    if isinstance(price_per_megapixel, bool) or not isinstance(
+        price_per_megapixel, int | float | Decimal
+    ):
+        raise ValueError(f"price_per_megapixel must be a number, got {price_per_megapixel!r}")
+    if price_per_megapixel < 0:
+        raise ValueError(f"price_per_megapixel must not be negative, got {price_per_megapixel!r}")
+    if isinstance(price_per_megapixel, Decimal):
+        cost = Decimal(pixels) / Decimal(MEGAPIXEL_DIVISOR) * price_per_megapixel
+        return cost * Decimal(used) / Decimal(default) if used > default else cost
+    value = pixels / MEGAPIXEL_DIVISOR * price_per_megapixel
+    return value * used / default if used > default else value

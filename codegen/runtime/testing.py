@@ -1,0 +1,289 @@
+"""Hypothesis strategies over the catalog, for property-testing code that builds requests.
+
+Install with the optional extra: ``pip install together-catalog[testing]``. Nothing else in
+the package imports this module, so applications never pay for Hypothesis.
+
+Requests are dicts of the keyword arguments `check_finetune_request` (and the Together SDK's
+`client.fine_tuning.create`) take; a key left out means the default. Limits are drawn from the
+published rows with their boundaries (min, max, and one past each) weighted in, since that is
+where request builders go wrong.
+
+- ``valid_finetune_requests()``: requests the validator accepts.
+- ``invalid_finetune_requests(codes=None)``: ``TaggedRequest(request, code)`` pairs; the
+  request breaks the rule `code` names (it may break others too).
+- ``fine_tunable_models(method=None)``, ``serverless_models(category=None)``: catalog ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+try:
+    from hypothesis import strategies as st
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "together_catalog.testing needs Hypothesis: pip install 'together-catalog[testing]'"
+    ) from exc
+
+from together_catalog._data import CONTACT_ONLY_PREFIXES, FULL, SERVERLESS
+from together_catalog._records import FineTuneLimits
+from together_catalog.lookup import (
+    FINETUNE_METHODS,
+    LORA_JOB,
+    finetune_limits,
+)
+from together_catalog.lookup import (
+    fine_tunable_models as _fine_tunable_ids,
+)
+from together_catalog.lookup import (
+    serverless_models as _serverless_ids,
+)
+from together_catalog.validate import CODES
+
+__all__ = [
+    "TaggedRequest",
+    "fine_tunable_models",
+    "invalid_codes",
+    "invalid_finetune_requests",
+    "serverless_models",
+    "valid_finetune_requests",
+]
+
+Request = dict[str, Any]
+
+
+class TaggedRequest(NamedTuple):
+    """An invalid request and the violation code it is built to carry."""
+
+    request: Request
+    code: str
+
+
+def fine_tunable_models(method: str | None = None) -> st.SearchStrategy[str]:
+    """Ids from the fine-tuning tables (one table when `method` is "lora", "full", ...)."""
+    if method is None:
+        return st.sampled_from(_fine_tunable_ids())
+    if method not in FINETUNE_METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {list(FINETUNE_METHODS)}")
+    ids = [m for m in _fine_tunable_ids() if _in_table(m, method)]
+    return st.sampled_from(ids)
+
+
+def _in_table(model: str, method: str) -> bool:
+    try:
+        finetune_limits(model, method)  # type: ignore[arg-type]
+    except KeyError:
+        return False
+    return True
+
+
+def serverless_models(category: str | None = None) -> st.SearchStrategy[str]:
+    """Serverless ids, of one category ("chat", "embedding", ...) or of all of them."""
+    if category is None:
+        return st.sampled_from(list(dict.fromkeys(m for rows in SERVERLESS.values() for m in rows)))
+    return st.sampled_from(_serverless_ids(category))
+
+
+# --- the pieces of a request -------------------------------------------------------------
+
+_MODES: tuple[tuple[Mapping[str, FineTuneLimits], tuple[object, ...]], ...] = (
+    (LORA_JOB, (None, True)),  # None: the key is left out
+    (FULL, (False,)),
+)
+_CHECKPOINTS = st.one_of(st.just("ft-00000000-0000-0000-0000-000000000000"), st.text(max_size=12))
+
+
+def _bounded(low: int, high: int) -> st.SearchStrategy[int]:
+    """Integers in [low, high] with both ends likely."""
+    return st.one_of(st.sampled_from((low, high)), st.integers(low, high))
+
+
+def _columns(row: FineTuneLimits, method: str) -> tuple[int, int]:
+    if method == "sft":
+        return row.max_batch_size_sft, row.context_length_sft
+    return row.max_batch_size_dpo, row.context_length_dpo
+
+
+@st.composite
+def _job(draw: st.DrawFn) -> tuple[Request, FineTuneLimits, str]:
+    """A request skeleton: model, lora flag and training method that all agree."""
+    rows, flags = draw(st.sampled_from(_MODES))
+    model = draw(st.sampled_from(list(rows)))
+    flag = draw(st.sampled_from(flags))
+    method = draw(st.sampled_from(("sft", "dpo", None)))  # None: default, i.e. sft
+    request: Request = {"model": model}
+    if flag is not None:
+        request["lora"] = flag
+    if method is not None:
+        request["training_method"] = method
+    return request, rows[model], method or "sft"
+
+
+@st.composite
+def _valid(draw: st.DrawFn) -> Request:
+    request, row, method = draw(_job())
+    max_batch, context = _columns(row, method)
+    choices: list[st.SearchStrategy[object]] = [st.just("max"), st.just(None)]
+    if row.min_batch_size <= max_batch:
+        choices.append(_bounded(row.min_batch_size, max_batch))
+    batch = draw(st.one_of(choices))
+    if batch is not None:
+        request["batch_size"] = batch
+    length = draw(st.one_of(st.none(), _bounded(1, context)))
+    if length is not None:
+        request["max_seq_length"] = length
+    checkpoint = draw(st.one_of(st.none(), _CHECKPOINTS))
+    if checkpoint is not None:
+        request["from_checkpoint"] = checkpoint
+    return request
+
+
+def valid_finetune_requests() -> st.SearchStrategy[Request]:
+    """Requests within every published limit (boundary values included)."""
+    return _valid()
+
+
+# --- one strategy per violation code ------------------------------------------------------
+
+
+def _unlisted(model: str) -> bool:
+    return (
+        model not in LORA_JOB
+        and model not in FULL
+        and not any(model.startswith(p) for p in CONTACT_ONLY_PREFIXES)
+    )
+
+
+@st.composite
+def _with(draw: st.DrawFn, key: str, values: st.SearchStrategy[object], code: str) -> TaggedRequest:
+    request, _, _ = draw(_job())
+    request[key] = draw(values)
+    return TaggedRequest(request, code)
+
+
+@st.composite
+def _unknown_model(draw: st.DrawFn) -> TaggedRequest:
+    request, _, _ = draw(_job())
+    base = request["model"]
+    mangled = draw(
+        st.one_of(
+            st.just(base.lower()),
+            st.just(base.rpartition("/")[2]),
+            st.just(base + "-x"),
+            st.text(min_size=0, max_size=30),
+        ).filter(_unlisted)
+    )
+    request["model"] = mangled
+    return TaggedRequest(request, "unknown-model")
+
+
+@st.composite
+def _contact_only(draw: st.DrawFn) -> TaggedRequest:
+    prefix = draw(st.sampled_from(CONTACT_ONLY_PREFIXES))
+    suffix = draw(st.sampled_from(("", "-Reference", "-Instruct-Reference", "-Instruct-Turbo")))
+    model = prefix + suffix
+    request: Request = {"model": model}
+    if draw(st.booleans()):
+        request["lora"] = draw(st.booleans())
+    return TaggedRequest(request, "contact-only")
+
+
+@st.composite
+def _wrong_method(draw: st.DrawFn) -> TaggedRequest:
+    lora_only = [m for m in LORA_JOB if m not in FULL]
+    full_only = [m for m in FULL if m not in LORA_JOB]
+    options: list[tuple[str, object]] = [(m, False) for m in lora_only]
+    options += [(m, flag) for m in full_only for flag in (None, True)]
+    model, flag = draw(st.sampled_from(options))
+    request: Request = {"model": model}
+    if flag is not None:
+        request["lora"] = flag
+    return TaggedRequest(request, "not-fine-tunable-with-method")
+
+
+@st.composite
+def _batch_out_of_range(draw: st.DrawFn, too_small: bool) -> TaggedRequest:
+    request, row, method = draw(_job())
+    max_batch, _ = _columns(row, method)
+    if too_small:
+        low = row.min_batch_size - 1
+        request["batch_size"] = draw(st.one_of(st.just(low), st.integers(-50, low)))
+        return TaggedRequest(request, "batch-size-too-small")
+    high = max_batch + 1
+    request["batch_size"] = draw(st.one_of(st.just(high), st.integers(high, high + 1000)))
+    return TaggedRequest(request, "batch-size-too-large")
+
+
+@st.composite
+def _length_too_large(draw: st.DrawFn) -> TaggedRequest:
+    request, row, method = draw(_job())
+    _, context = _columns(row, method)
+    request["max_seq_length"] = draw(st.one_of(st.just(context + 1), st.integers(context + 1)))
+    return TaggedRequest(request, "max-seq-length-too-large")
+
+
+def _by_code() -> dict[str, st.SearchStrategy[TaggedRequest]]:
+    strategies: dict[str, st.SearchStrategy[TaggedRequest]] = {
+        "unknown-model": _unknown_model(),
+        "invalid-lora-type": _with(
+            "lora", st.sampled_from((0, 1, "true", "false", 1.0, "yes")), "invalid-lora-type"
+        ),
+        "invalid-training-method": _with(
+            "training_method",
+            st.one_of(st.sampled_from(("SFT", "DPO", "ppo", "", None)), st.integers()),
+            "invalid-training-method",
+        ).filter(lambda t: t.request["training_method"] not in ("sft", "dpo")),
+        "invalid-batch-size-type": _with(
+            "batch_size",
+            st.one_of(
+                st.sampled_from(("MAX", "Max", "8", "", None, 8.5, True, False)),
+                st.lists(st.integers(1, 8), max_size=2),
+            ),
+            "invalid-batch-size-type",
+        ),
+        "batch-size-too-small": _batch_out_of_range(too_small=True),
+        "batch-size-too-large": _batch_out_of_range(too_small=False),
+        "invalid-max-seq-length-type": _with(
+            "max_seq_length",
+            st.sampled_from(("4096", "", 4096.5, True, False, b"4096")),
+            "invalid-max-seq-length-type",
+        ),
+        "max-seq-length-too-small": _with(
+            "max_seq_length",
+            st.one_of(st.just(0), st.integers(max_value=0)),
+            "max-seq-length-too-small",
+        ),
+        "max-seq-length-too-large": _length_too_large(),
+        "invalid-from-checkpoint-type": _with(
+            "from_checkpoint",
+            st.sampled_from((5, 0.5, b"ft-1", ["ft-1"], True)),
+            "invalid-from-checkpoint-type",
+        ),
+    }
+    if CONTACT_ONLY_PREFIXES:
+        strategies["contact-only"] = _contact_only()
+    if any(m not in FULL for m in LORA_JOB) or any(m not in LORA_JOB for m in FULL):
+        strategies["not-fine-tunable-with-method"] = _wrong_method()
+    return {code: strategies[code] for code in CODES if code in strategies}
+
+
+_STRATEGIES = _by_code()
+
+
+def invalid_finetune_requests(
+    codes: Iterable[str] | None = None,
+) -> st.SearchStrategy[TaggedRequest]:
+    """Requests that break a rule, tagged with its code; `codes` narrows which rules."""
+    chosen = list(_STRATEGIES) if codes is None else list(codes)
+    unknown = [c for c in chosen if c not in _STRATEGIES]
+    if unknown or not chosen:
+        raise ValueError(
+            f"no strategy for codes {unknown or chosen}; available: {list(_STRATEGIES)}"
+        )
+    return st.one_of([_STRATEGIES[c] for c in chosen])
+
+
+def invalid_codes() -> tuple[str, ...]:
+    """The violation codes `invalid_finetune_requests` can produce from the current data."""
+    return tuple(_STRATEGIES)

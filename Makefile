@@ -53,9 +53,10 @@ bench: $(STAMP) ## benchmarks -> bench/RESULTS.md
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	$(PY) -m bench
 
-fuzz: $(STAMP) ## run the atheris fuzz targets for a fixed time
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP) ## run each atheris fuzz target for FUZZ_SECONDS (default 60)
 	$(PY) -m pip install --quiet -e '.[dev,fuzz]'
-	$(PY) -m tests.fuzz
+	$(PY) tests/fuzz_targets.py $(FUZZ_SECONDS)
 
 clean: ## remove .venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -69,24 +69,45 @@ def loads(text: str, name: str = "<string>") -> Any:
         raise YamlError(f"{where}: {exc.problem or exc.context}") from None
     except YAMLError as exc:
         raise YamlError(f"{name}: {exc}") from None
-    _refuse_aliases(data, name)
+    except Exception as exc:
+        # ruamel.yaml itself raises ValueError/IndexError on some malformed scalars
+        # (found by fuzzing: "._", "+_").
+        raise YamlError(f"{name}: not valid YAML ({type(exc).__name__}: {exc})") from None
+    _check_nodes(data, name)
     return data
 
 
-def _refuse_aliases(node: Any, name: str) -> None:
-    """Anchors and aliases have no place in the catalog; refusing them bounds expansion."""
+_PLAIN = (str, int, float, bool, dt.date, type(None))
+
+
+def _check_nodes(node: Any, name: str) -> None:
+    """Refuse what catalog files never need: anchors (bounds expansion), tags, odd types."""
     seen: set[int] = set()
-    stack = [node]
+    stack: list[tuple[Any, int | None]] = [(node, 1)]
     while stack:
-        item = stack.pop()
+        item, line = stack.pop()
+        where = f"{name}:{line}" if line is not None else name
         if isinstance(item, CommentedMap | CommentedSeq):
+            own = item.lc.line + 1 if item.lc.line is not None else line
             if id(item) in seen or item.anchor.value is not None:
-                line = item.lc.line + 1 if item.lc.line is not None else "?"
                 raise YamlError(
-                    f"{name}:{line}: anchors and aliases are not allowed in catalog files"
+                    f"{name}:{own}: anchors and aliases are not allowed in catalog files"
                 )
+            if item.tag.value is not None:
+                raise YamlError(f"{name}:{own}: YAML tags ({item.tag.value}) are not allowed")
             seen.add(id(item))
-            stack.extend(item.values() if isinstance(item, CommentedMap) else item)
+            if isinstance(item, CommentedMap):
+                for key, value in item.items():
+                    key_line = item.lc.key(key)[0] + 1
+                    if not isinstance(key, str):
+                        raise YamlError(f"{name}:{key_line}: keys must be strings, got {key!r}")
+                    stack.append((value, key_line))
+            else:
+                stack.extend((value, item.lc.item(i)[0] + 1) for i, value in enumerate(item))
+        elif getattr(item, "anchor", None) is not None and item.anchor.value is not None:
+            raise YamlError(f"{where}: anchors and aliases are not allowed in catalog files")
+        elif not isinstance(item, _PLAIN):  # tagged scalars load as TaggedScalar
+            raise YamlError(f"{where}: unsupported YAML value of type {type(item).__name__}")
 
 
 def dumps(data: Any) -> str:

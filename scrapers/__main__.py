@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(exc: Exception) -> str:
+    return " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -48,10 +52,13 @@ def main(argv: list[str] | None = None) -> int:
             pages, args.catalog, dry_run=args.dry_run, allow_removals=args.allow_removals
         )
     except RemovalRefused as exc:
-        print(f"reconcile: refused: {exc}", file=sys.stderr)
+        print(f"reconcile: refused: {_one_line(exc)}", file=sys.stderr)
         return 1
     except (ScrapeError, CatalogError, YamlError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. an unwritable catalog folder
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str))

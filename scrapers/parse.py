@@ -211,7 +211,7 @@ def _spec_for(section: str, parents: list[str], where: str) -> TableSpec:
 
 def parse_text(text: str, path: Path) -> ScrapedPage:
     page = path.stem
-    if len(text.encode("utf-8")) > MAX_PAGE_BYTES:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_PAGE_BYTES:
         raise ScrapeError(f"{path}: page is larger than {MAX_PAGE_BYTES} bytes; refusing to parse")
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1

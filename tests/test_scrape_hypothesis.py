@@ -85,7 +85,7 @@ def expected(cell: Cell, field: str) -> tuple[Any, bool]:
 
 ALPHABET = st.one_of(
     st.sampled_from(
-        list("|\\`*_[]()<>&#!-:./ aA1") + ["é", "漢", "\u00a0", "\u200b", "\t", "\x1c"]
+        [*"|\\`*_[]()<>&#!-:./ aA1", "é", "漢", "\u00a0", "\u200b", "\t", "\x1c"]
     ),
     st.characters(blacklist_characters="\n\r"),  # a cell is one line by definition
 )

@@ -299,7 +299,7 @@ def valid_docs(draw: st.DrawFn, max_rows: int = 8) -> CatalogDocs:
     }
     return {
         "tables": tables,
-        "notes": _notes(notes_categories, lora_only, bases[0]["model"], pool[0]["model"]),
+        "notes": notes_doc(notes_categories, lora_only, bases[0]["model"], pool[0]["model"]),
         "aliases": aliases,
     }
 
@@ -308,7 +308,9 @@ def _model(row: Doc) -> str:
     return str(row["model"])
 
 
-def _notes(categories: Doc, lora_only: list[str], base: str, turbo: str) -> Doc:
+def notes_doc(categories: Doc, lora_only: list[str], base: str, turbo: str) -> Doc:
+    """A notes.yaml document: the given categories, LoRA-only models and serverless-LoRA
+    examples; the docs' quantization legend; a contact-only family no drawn id starts with."""
     supported = {"page": FT_PAGE, "section": "Supported Models"}
     return {
         "categories": categories,

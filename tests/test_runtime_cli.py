@@ -1,0 +1,162 @@
+"""The user CLI: exit codes 0/1/2, readable tables, and the documented --json shapes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from together_catalog import _data
+from together_catalog.cli import main
+
+QWEN = "Qwen/Qwen3-8B"
+VIOLATION_KEYS = ["code", "field", "message", "limit", "table", "suggestion"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_job_valid_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate-job", "--model", QWEN, "--batch-size", "8")
+    assert code == 0 and out.startswith("ok:")
+
+
+def test_validate_job_invalid_exits_1_with_table(capsys: pytest.CaptureFixture[str]) -> None:
+    top = _data.LORA[QWEN].max_batch_size_dpo
+    code, out, _ = run(
+        capsys,
+        "validate-job",
+        "--model",
+        QWEN,
+        "--training-method",
+        "dpo",
+        "--batch-size",
+        str(top + 1),
+    )
+    assert code == 1
+    assert "batch-size-too-large" in out and "finetune-lora" in out
+    assert f"max DPO batch for LoRA on {QWEN} is {top}" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate-job", "--model", QWEN, "--batch-size", "eight"],
+        ["validate-job", "--model", QWEN, "--training-method", "ppo"],
+        ["validate-job", "--batch-size", "8"],
+        ["list", "--lora", "--full"],
+        ["list", "--serverless", "nope"],
+        ["frobnicate"],
+        [],
+    ],
+)
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "usage:" in err
+
+
+def test_validate_job_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "validate-job",
+        "--model",
+        QWEN,
+        "--full",
+        "--batch-size",
+        "max",
+        "--max-seq-length",
+        "0",
+        "--json",
+    )
+    doc = json.loads(out)
+    assert code == 1
+    assert list(doc) == ["valid", "request", "violations"]
+    assert doc["valid"] is False
+    assert doc["request"] == {
+        "model": QWEN,
+        "lora": False,
+        "training_method": "sft",
+        "batch_size": "max",
+        "max_seq_length": 0,
+        "from_checkpoint": None,
+    }
+    assert [list(v) for v in doc["violations"]] == [VIOLATION_KEYS]
+    assert doc["violations"][0]["code"] == "max-seq-length-too-small"
+
+
+def test_unknown_model_is_a_violation_not_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate-job", "--model", "qwen/qwen3-8b", "--json")
+    doc = json.loads(out)
+    assert code == 1
+    assert doc["violations"][0]["suggestion"] == f"did you mean {QWEN}?"
+
+
+def test_show(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", QWEN)
+    assert code == 0
+    assert "finetune-lora" in out and str(_data.LORA[QWEN].context_length_dpo) in out
+    code, out, _ = run(capsys, "show", QWEN, "--json")
+    doc = json.loads(out)
+    assert list(doc) == ["model", "fine_tuning", "serverless", "serverless_lora_base"]
+    assert doc["fine_tuning"]["lora"]["max_batch_size_dpo"] == _data.LORA[QWEN].max_batch_size_dpo
+    assert doc["fine_tuning"]["lora_long_context"] is None
+    assert list(doc["serverless_lora_base"]) == ["ok", "base", "reason"]
+
+
+def test_show_serverless_turbo(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo")
+    assert code == 0
+    assert "chat" in out and "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference" in out
+
+
+def test_show_unknown_exits_1_with_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "show", "Qwen3-8B")
+    assert code == 1 and out == ""
+    assert "did you mean 'Qwen/Qwen3-8B'" in err
+
+
+@pytest.mark.parametrize(
+    ("flag", "expected"),
+    [
+        (["--lora"], list(_data.LORA)),
+        (["--full"], list(_data.FULL)),
+        (["--long-context"], list(_data.LORA_LONG_CONTEXT)),
+        (["--lora-serverless"], list(_data.LORA_BASES)),
+        (["--serverless", "embedding"], list(_data.SERVERLESS["embedding"])),
+    ],
+)
+def test_list_json(
+    capsys: pytest.CaptureFixture[str], flag: list[str], expected: list[str]
+) -> None:
+    code, out, _ = run(capsys, "list", *flag, "--json")
+    doc = json.loads(out)
+    assert code == 0
+    assert list(doc) == ["selection", "table", "models"]
+    assert doc["table"] in _data.TABLES
+    assert [m["model"] for m in doc["models"]] == expected
+
+
+def test_list_human_and_all(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "list", "--lora")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("model") and set(lines[1]) <= {"-", " "}
+    assert len(lines) == 2 + len(_data.LORA)
+    code, out, _ = run(capsys, "list", "--json")
+    doc = json.loads(out)
+    assert doc["selection"] == "all"
+    assert {"model", "fine_tuning", "serverless", "serverless_lora_base"} == set(doc["models"][0])
+
+
+def test_python_dash_m_subprocess() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "together_catalog", "validate-job", "--model", QWEN, "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["valid"] is True

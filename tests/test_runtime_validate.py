@@ -1,0 +1,212 @@
+"""The pre-flight validator: every violation code, at the real limits, boundaries +-1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import together_catalog as tc
+from hypothesis import given, settings
+from together_catalog import _data
+from together_catalog.testing import (
+    TaggedRequest,
+    invalid_codes,
+    invalid_finetune_requests,
+    valid_finetune_requests,
+)
+
+QWEN = "Qwen/Qwen3-8B"
+LORA_ONLY = next(m for m in _data.LORA if m not in _data.FULL)
+NO_WHOLE_BATCH = next(
+    m
+    for m, r in _data.LORA.items()
+    if r.min_batch_size > min(r.max_batch_size_sft, r.max_batch_size_dpo)
+)
+
+
+def codes(**request: Any) -> list[str]:
+    return [v.code for v in tc.check_finetune_request(**request)]
+
+
+def test_codes_are_documented() -> None:
+    from together_catalog import validate
+
+    text = validate.__doc__ or ""
+    for code in tc.CODES:
+        assert f"``{code}``" in text, code
+
+
+@pytest.mark.parametrize(
+    ("lora", "rows"), [(None, _data.LORA), (True, _data.LORA), (False, _data.FULL)]
+)
+@pytest.mark.parametrize("method", ["sft", "dpo"])
+def test_batch_bounds_inclusive_every_row(lora: bool | None, rows: Any, method: str) -> None:
+    for model, row in rows.items():
+        top = getattr(row, f"max_batch_size_{method}")
+        low = row.min_batch_size
+        kw = {"model": model, "lora": lora, "training_method": method}
+        assert codes(**kw, batch_size="max") == []
+        if low <= top:
+            assert codes(**kw, batch_size=low) == []
+            assert codes(**kw, batch_size=top) == []
+        assert "batch-size-too-small" in codes(**kw, batch_size=low - 1)
+        assert "batch-size-too-large" in codes(**kw, batch_size=top + 1)
+
+
+@pytest.mark.parametrize(("lora", "rows"), [(None, _data.LORA), (False, _data.FULL)])
+@pytest.mark.parametrize("method", ["sft", "dpo"])
+def test_length_bounds_inclusive_every_row(lora: bool | None, rows: Any, method: str) -> None:
+    for model, row in rows.items():
+        top = getattr(row, f"context_length_{method}")
+        kw = {"model": model, "lora": lora, "training_method": method}
+        assert codes(**kw, max_seq_length=top) == []
+        assert codes(**kw, max_seq_length=1) == []
+        assert codes(**kw, max_seq_length=top + 1) == ["max-seq-length-too-large"]
+        assert codes(**kw, max_seq_length=0) == ["max-seq-length-too-small"]
+
+
+def test_violation_carries_limit_table_and_suggestion() -> None:
+    (v,) = tc.check_finetune_request(QWEN, training_method="dpo", batch_size=9)
+    row = _data.LORA[QWEN]
+    assert v.code == "batch-size-too-large"
+    assert v.field == "batch_size"
+    assert v.limit == row.max_batch_size_dpo
+    assert v.table == "finetune-lora"
+    assert v.suggestion is not None
+    assert f"max DPO batch for LoRA on {QWEN} is {row.max_batch_size_dpo}" in v.suggestion
+    assert v.to_dict()["code"] == "batch-size-too-large"
+
+
+def test_full_job_on_lora_only_model() -> None:
+    found = tc.check_finetune_request(LORA_ONLY, lora=False)
+    assert [v.code for v in found] == ["not-fine-tunable-with-method"]
+    assert found[0].table == "finetune-full"
+    assert codes(model=LORA_ONLY) == []
+
+
+def test_no_whole_batch_size_row_accepts_only_max() -> None:
+    row = _data.LORA[NO_WHOLE_BATCH]
+    assert codes(model=NO_WHOLE_BATCH) == []
+    for batch in range(0, row.min_batch_size + 2):
+        found = tc.check_finetune_request(NO_WHOLE_BATCH, batch_size=batch)
+        assert found
+        assert any("'max'" in (v.suggestion or "") for v in found)
+
+
+def test_long_context_suggestion_names_the_131k_variant_with_lora() -> None:
+    model = "meta-llama/Llama-3.3-70B-Instruct-Reference"
+    full = _data.FULL[model].context_length_sft
+    (v,) = tc.check_finetune_request(model, lora=False, max_seq_length=full + 1)
+    assert v.code == "max-seq-length-too-large" and v.limit == full
+    assert v.suggestion is not None
+    assert "meta-llama/Llama-3.3-70B-32k-Instruct-Reference with LoRA" in v.suggestion
+    (v,) = tc.check_finetune_request(model, lora=False, max_seq_length=100_000)
+    assert v.suggestion is not None
+    assert "meta-llama/Llama-3.3-70B-131k-Instruct-Reference with LoRA" in v.suggestion
+
+
+def test_suggested_long_context_id_really_fits() -> None:
+    for rows, lora in ((_data.FULL, False), (_data.LORA, True)):
+        for model, row in rows.items():
+            for method in ("sft", "dpo"):
+                length = getattr(row, f"context_length_{method}") + 1
+                (v,) = tc.check_finetune_request(
+                    model, lora=lora, training_method=method, max_seq_length=length
+                )
+                assert v.suggestion is not None
+                if " with LoRA" in v.suggestion:
+                    other = v.suggestion.split("use ", 1)[1].split(" with LoRA")[0]
+                    assert (
+                        tc.check_finetune_request(
+                            other, training_method=method, max_seq_length=length
+                        )
+                        == ()
+                    )
+
+
+def test_unknown_and_contact_only_models() -> None:
+    found = tc.check_finetune_request("Qwen/Qwen3-8b")
+    assert [v.code for v in found] == ["unknown-model"]
+    assert found[0].suggestion == "did you mean Qwen/Qwen3-8B?"
+    prefix = _data.CONTACT_ONLY_PREFIXES[0]
+    assert codes(model=prefix + "-Instruct-Reference") == ["contact-only"]
+    assert codes(model=42) == ["unknown-model"]
+
+
+def test_every_type_error_at_once() -> None:
+    found = codes(
+        model="nope/nope",
+        lora="yes",
+        training_method="ppo",
+        batch_size="8",
+        max_seq_length="4096",
+        from_checkpoint=7,
+    )
+    assert found == [
+        "invalid-lora-type",
+        "unknown-model",
+        "invalid-training-method",
+        "invalid-batch-size-type",
+        "invalid-max-seq-length-type",
+        "invalid-from-checkpoint-type",
+    ]
+
+
+def test_limits_still_checked_beside_a_bad_checkpoint() -> None:
+    assert codes(model=QWEN, batch_size=9, from_checkpoint=1) == [
+        "batch-size-too-large",
+        "invalid-from-checkpoint-type",
+    ]
+
+
+def test_bool_is_not_an_int_but_whole_floats_are() -> None:
+    assert codes(model=QWEN, batch_size=True) == ["invalid-batch-size-type"]
+    assert codes(model=QWEN, max_seq_length=True) == ["invalid-max-seq-length-type"]
+    assert codes(model=QWEN, batch_size=8.0) == []
+    assert codes(model=QWEN, batch_size=8.5) == ["invalid-batch-size-type"]
+    assert codes(model=QWEN, lora=1) == ["invalid-lora-type"]
+
+
+def test_from_checkpoint_passes_through() -> None:
+    assert codes(model=QWEN, from_checkpoint="ft-abc:10") == []
+
+
+def test_raising_variant_carries_every_violation() -> None:
+    tc.validate_finetune_request(QWEN, batch_size=8)
+    with pytest.raises(tc.FineTuneRequestError) as info:
+        tc.validate_finetune_request(QWEN, batch_size=9, max_seq_length=0)
+    assert [v.code for v in info.value.violations] == [
+        "batch-size-too-large",
+        "max-seq-length-too-small",
+    ]
+    assert "2 violations" in str(info.value)
+    assert isinstance(info.value, ValueError)
+    assert tc.is_valid_finetune_request(QWEN) and not tc.is_valid_finetune_request(QWEN, lora=0)  # type: ignore[arg-type]
+
+
+def test_strategies_cover_every_code() -> None:
+    assert set(invalid_codes()) == set(tc.CODES)
+
+
+@settings(max_examples=200, deadline=None)
+@given(valid_finetune_requests())
+def test_valid_requests_validate_clean(request: dict[str, Any]) -> None:
+    assert tc.check_finetune_request(**request) == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(invalid_finetune_requests())
+def test_invalid_requests_carry_their_tag(tagged: TaggedRequest) -> None:
+    found = tc.check_finetune_request(**tagged.request)
+    assert tagged.code in [v.code for v in found]
+    for v in found:
+        assert v.code in tc.CODES
+        assert v.message and v.field
+
+
+@settings(max_examples=100, deadline=None)
+@given(invalid_finetune_requests(["batch-size-too-large", "max-seq-length-too-large"]))
+def test_limit_violations_name_limit_and_table(tagged: TaggedRequest) -> None:
+    found = {v.code: v for v in tc.check_finetune_request(**tagged.request)}
+    v = found[tagged.code]
+    assert isinstance(v.limit, int) and v.table in _data.TABLES

@@ -177,12 +177,18 @@ def write_tree(files: Files, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def run_generate(catalog: Catalog, check: bool, out: Path | None) -> int:
+def run_generate(
+    catalog: Catalog,
+    check: bool,
+    out: Path | None,
+    templates: Path = TEMPLATES_DIR,
+    runtime: Path = RUNTIME_DIR,
+) -> int:
     from codegen.verify import VerifyError, verify
 
     target = out if out is not None else OUT_DIR
     try:
-        files = render_all(catalog)
+        files = render_all(catalog, templates, runtime)
         verify(catalog, files)
     except (GenerateError, VerifyError) as exc:
         print(f"generate: error: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ hostile docs cell therefore cannot close a string, start a table column or injec
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown_it.common.utils import isValidEntityCode
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -103,7 +105,7 @@ _MD_SPECIAL = frozenset("\\`*_[]<>&|!~#")
 def _needs_entity(ch: str) -> bool:
     # Controls, line breaks and format characters cannot sit in a one-line cell as they are;
     # a numeric character reference keeps the exact code point.
-    return unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp", "Co"} or ch == "\x00"
+    return unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp", "Co"}
 
 
 def md(value: object) -> str:
@@ -114,11 +116,17 @@ def md(value: object) -> str:
     out: list[str] = []
     last = len(text) - 1
     for index, ch in enumerate(text):
+        edge = ch.isspace() and index in {0, last}  # a cell's edges are trimmed
         if ch == "\x00":
             raise RenderError("md filter: NUL has no markdown form (CommonMark replaces it)")
-        if _needs_entity(ch) or (ch.isspace() and index in {0, last}):
-            # Leading/trailing whitespace would be trimmed from a cell; an entity survives.
-            out.append(f"&#{ord(ch)};")
+        if edge or _needs_entity(ch):
+            if isValidEntityCode(ord(ch)):
+                out.append(f"&#{ord(ch)};")
+            elif edge or ch in "\n\r":
+                # CommonMark decodes this code point's reference to U+FFFD and trims it bare.
+                raise RenderError(f"md filter: U+{ord(ch):04X} at the edge of {text!r}")
+            else:
+                out.append(ch)  # no reference form, but harmless inside the text
         elif ch in _MD_SPECIAL:
             out.append("\\" + ch)
         else:
@@ -175,7 +183,9 @@ def is_nested(value: object) -> bool:
     return isinstance(value, tuple) and bool(value) and all(isinstance(v, tuple) for v in value)
 
 
+@functools.cache
 def environment(templates: Path = TEMPLATES_DIR) -> Environment:
+    """One environment per template folder, so compiled templates are reused across runs."""
     env = Environment(
         loader=FileSystemLoader(str(templates)),
         undefined=StrictUndefined,

@@ -184,19 +184,12 @@ def valid_docs(draw: st.DrawFn, max_rows: int = 8) -> CatalogDocs:
         )
 
     eligible = [r for r in lora if full_ok(r)]  # lora[0] always is
-    full = [
-        {
-            **row,
-            **dict(
-                zip(
-                    ("max_batch_size_sft", "max_batch_size_dpo", "min_batch_size"),
-                    draw(_batches()),
-                    strict=True,
-                )
-            ),
-        }
-        for row in draw(st.lists(st.sampled_from(eligible), min_size=1, unique_by=_model))
-    ]
+    full: list[Doc] = []
+    for row in draw(st.lists(st.sampled_from(eligible), min_size=1, unique_by=_model)):
+        sft, dpo, low = draw(_batches())  # full rows keep the contexts, not the batches
+        full.append(
+            {**row, "max_batch_size_sft": sft, "max_batch_size_dpo": dpo, "min_batch_size": low}
+        )
     long_context = [
         dict(r) for r in draw(st.lists(st.sampled_from(lora), min_size=1, unique_by=_model))
     ]

@@ -137,10 +137,6 @@ def lora_index(catalog: Catalog) -> dict[str, FineTuneRow]:
     return index
 
 
-def _limits(row: FineTuneRow) -> dict[str, int | None]:
-    return {f: getattr(row, f) for f in LIMIT_FIELDS}
-
-
 def words(text: str) -> set[str]:
     """Case-folded words of a name or id: `Llama-3.2-3B-Instruct-Turbo` -> {..., 'turbo'}."""
     return {w.casefold() for w in re.split(r"[^0-9A-Za-z]+", text) if w}

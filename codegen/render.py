@@ -164,6 +164,15 @@ def page_link(value: object) -> str:
     return f"{text}.md"
 
 
+def markdown_cell(value: str) -> str:
+    """The docs-table cell for a string value, as the generated pages spell it.
+
+    Raises RenderError for the few strings no cell reads back as (edge whitespace, "N/A",
+    "-"); other values the scraper refuses (control characters) it refuses loudly.
+    """
+    return cell(value)
+
+
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 

@@ -210,3 +210,21 @@ def test_limit_violations_name_limit_and_table(tagged: TaggedRequest) -> None:
     found = {v.code: v for v in tc.check_finetune_request(**tagged.request)}
     v = found[tagged.code]
     assert isinstance(v.limit, int) and v.table in _data.TABLES
+
+
+def test_violation_is_an_immutable_value() -> None:
+    import pickle
+
+    (v,) = tc.check_finetune_request(QWEN, batch_size=9)
+    (again,) = tc.check_finetune_request(QWEN, batch_size=9)
+    assert v == again and hash(v) == hash(again) and v is not again
+    assert v != tc.Violation("other", v.field, v.message)
+    with pytest.raises(AttributeError):
+        v.code = "x"
+    assert pickle.loads(pickle.dumps(v)) == v
+    assert repr(v).startswith("Violation(code='batch-size-too-large'")
+    match v:
+        case tc.Violation("batch-size-too-large", "batch_size", _, limit):
+            assert limit == _data.LORA[QWEN].max_batch_size_sft
+        case _:
+            pytest.fail("Violation does not pattern-match positionally")

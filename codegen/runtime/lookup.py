@@ -9,7 +9,6 @@ publishes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Final, Literal
 
 from together_catalog._data import (
@@ -23,6 +22,7 @@ from together_catalog._data import (
     SERVING_ALIASES,
     TABLES,
 )
+from together_catalog._frozen import Frozen
 from together_catalog._records import FineTuneLimits, LoraBase, ServerlessModel, TableInfo
 from together_catalog.errors import UnknownModelError, closest_ids
 
@@ -261,19 +261,29 @@ def is_serverless_lora_base(model: str) -> bool:
     return model in LORA_BASES
 
 
-@dataclass(frozen=True, slots=True)
-class ServerlessLoraAnswer:
+class ServerlessLoraAnswer(Frozen):
     """Whether `model` can serve a LoRA adapter serverless, and which base to use instead.
 
     `base` is the id to upload against: `model` itself when `ok`, else the listed base that
     serves the same weights (a "-Turbo" id's "-Reference" twin, a fine-tunable id's serving
-    variant), or None when there is none. `reason` is a sentence for people.
+    variant), or None when there is none. `reason` is a sentence for people. Truthy when ok.
     """
+
+    _fields = ("model", "ok", "base", "reason")
+    __slots__ = _fields
+    __match_args__ = ("model", "ok", "base", "reason")
 
     model: str
     ok: bool
     base: str | None
     reason: str
+
+    def __init__(self, model: str, ok: bool, base: str | None, reason: str) -> None:
+        setter = object.__setattr__
+        setter(self, "model", model)
+        setter(self, "ok", ok)
+        setter(self, "base", base)
+        setter(self, "reason", reason)
 
     def __bool__(self) -> bool:
         return self.ok

@@ -40,10 +40,10 @@ float with no fractional part (8.0) counts as that int.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Final, Literal
 
 from together_catalog._data import CONTACT_ONLY_PREFIXES, FULL, LORA, LORA_LONG_CONTEXT
+from together_catalog._frozen import Frozen
 from together_catalog._records import FineTuneLimits
 from together_catalog.errors import FineTuneRequestError, closest_ids
 from together_catalog.lookup import LORA_JOB, fine_tunable_models, finetune_table_id
@@ -83,20 +83,41 @@ _METHOD_WORD: Final[Mapping[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(Frozen):
     """One broken rule. `code` is stable; `message` and `suggestion` are for people.
 
     `limit` is the bound that was crossed (an int), the allowed values (a tuple of str), or
-    None; `table` is the catalog table id the limit was read from, or None.
+    None; `table` is the catalog table id the limit was read from, or None. Immutable and
+    hashable, compared by value.
     """
+
+    _fields = ("code", "field", "message", "limit", "table", "suggestion")
+    __slots__ = _fields
+    __match_args__ = ("code", "field", "message", "limit", "table", "suggestion")
 
     code: str
     field: str
     message: str
-    limit: int | tuple[str, ...] | None = None
-    table: str | None = None
-    suggestion: str | None = None
+    limit: int | tuple[str, ...] | None
+    table: str | None
+    suggestion: str | None
+
+    def __init__(
+        self,
+        code: str,
+        field: str,
+        message: str,
+        limit: int | tuple[str, ...] | None = None,
+        table: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "code", code)
+        setter(self, "field", field)
+        setter(self, "message", message)
+        setter(self, "limit", limit)
+        setter(self, "table", table)
+        setter(self, "suggestion", suggestion)
 
     def __str__(self) -> str:
         text = f"{self.field}: {self.message} [{self.code}]"

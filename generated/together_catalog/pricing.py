@@ -5,13 +5,14 @@
 Prices are the caller's: the catalog does not publish them (they change more often than the
 tables), so `image_cost` takes the price per megapixel and applies the documented formula.
 It computes in Decimal when given a Decimal price (for billing code that must not round) and
-in float otherwise.
+in float otherwise; `decimal` is not imported here (a Decimal price means the caller already
+imported it), which keeps it out of the package's import time.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Literal, overload
+import sys
+from typing import TYPE_CHECKING, Literal, overload
 
 from together_catalog._data import (
     GRADIENT_ACCUMULATION_BATCH_SIZE,
@@ -22,6 +23,9 @@ from together_catalog._data import (
     SERVERLESS,
 )
 from together_catalog.lookup import job_limits
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 __all__ = [
     "effective_batch_size",
@@ -117,14 +121,18 @@ def image_cost(
     default = image_default_steps(model)
     used = default if steps is None else _positive_int("steps", steps)
     pixels = _positive_int("width", width) * _positive_int("height", height)
-    if isinstance(price_per_megapixel, bool) or not isinstance(
-        price_per_megapixel, int | float | Decimal
-    ):
+    decimal = sys.modules.get("decimal")
+    if decimal is not None and isinstance(price_per_megapixel, decimal.Decimal):
+        if price_per_megapixel < 0:
+            raise ValueError(
+                f"price_per_megapixel must not be negative, got {price_per_megapixel!r}"
+            )
+        exact: type[Decimal] = decimal.Decimal
+        cost: Decimal = exact(pixels) / exact(MEGAPIXEL_DIVISOR) * price_per_megapixel
+        return cost * exact(used) / exact(default) if used > default else cost
+    if isinstance(price_per_megapixel, bool) or not isinstance(price_per_megapixel, int | float):
         raise ValueError(f"price_per_megapixel must be a number, got {price_per_megapixel!r}")
     if price_per_megapixel < 0:
         raise ValueError(f"price_per_megapixel must not be negative, got {price_per_megapixel!r}")
-    if isinstance(price_per_megapixel, Decimal):
-        cost = Decimal(pixels) / Decimal(MEGAPIXEL_DIVISOR) * price_per_megapixel
-        return cost * Decimal(used) / Decimal(default) if used > default else cost
     value = pixels / MEGAPIXEL_DIVISOR * price_per_megapixel
     return value * used / default if used > default else value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import keyword
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -164,6 +165,14 @@ def page_link(value: object) -> str:
     return f"{text}.md"
 
 
+def ident(value: object) -> str:
+    """A Python identifier the generator derived (constant, type or field name), checked."""
+    text = str(value)
+    if not text.isidentifier() or keyword.iskeyword(text) or not text.isascii():
+        raise RenderError(f"ident filter: {text!r} is not a plain Python identifier")
+    return text
+
+
 def markdown_cell(value: str) -> str:
     """The docs-table cell for a string value, as the generated pages spell it.
 
@@ -211,6 +220,7 @@ def environment(templates: Path = TEMPLATES_DIR) -> Environment:
         camel=camel,
         comment=comment,
         comment_url=comment_url,
+        ident=ident,
         page_link=page_link,
     )
     env.tests["nested"] = is_nested

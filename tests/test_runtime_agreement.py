@@ -105,3 +105,28 @@ def test_valid_requests_agree(schema: Draft202012Validator, request: dict[str, A
 @given(invalid_finetune_requests())
 def test_invalid_requests_agree(schema: Draft202012Validator, tagged: TaggedRequest) -> None:
     assert not assert_agree(schema, tagged.request)
+
+
+EDGES: list[dict[str, Any]] = [
+    {"batch_size": 8.0},
+    {"batch_size": 8.5},
+    {"batch_size": True},
+    {"batch_size": None},
+    {"batch_size": "MAX"},
+    {"max_seq_length": 1.0},
+    {"max_seq_length": 0.0},
+    {"max_seq_length": True},
+    {"max_seq_length": float("inf")},
+    {"lora": 0},
+    {"lora": 1},
+    {"lora": "false"},
+    {"training_method": None},
+    {"training_method": "SFT"},
+    {"from_checkpoint": ""},
+    {"from_checkpoint": 0},
+]
+
+
+@pytest.mark.parametrize("edge", EDGES, ids=repr)
+def test_type_edges_agree(schema: Draft202012Validator, edge: dict[str, Any]) -> None:
+    assert_agree(schema, {"model": "Qwen/Qwen3-8B", **edge})

@@ -160,3 +160,12 @@ def test_python_dash_m_subprocess() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["valid"] is True
+
+
+def test_show_lora_base_only_model(capsys: pytest.CaptureFixture[str]) -> None:
+    only = [m for m in _data.LORA_BASES if m not in _data.LORA and m not in _data.FULL]
+    for model in only:
+        code, out, _ = run(capsys, "show", model)
+        assert code == 0
+        assert "fine-tuning: not listed" in out
+        assert "serverless LoRA base: yes" in out

@@ -11,6 +11,7 @@ import json
 import unicodedata
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -19,7 +20,18 @@ from markdown_it.common.utils import isValidEntityCode
 from codegen import schemas
 from codegen.generate import render_all
 from codegen.load import Catalog, load_catalog
-from codegen.render import RenderError, md, py, to_json
+from codegen.render import (
+    RenderError,
+    camel,
+    cell,
+    comment,
+    comment_url,
+    ident,
+    md,
+    page_link,
+    py,
+    to_json,
+)
 from codegen.verify import read_records, verify
 
 NASTY = [
@@ -162,3 +174,31 @@ def test_hostile_values_pass_through_every_output(model_name: str, note: str, mo
     }
     ids = ast.parse(files["together_catalog/_ids.py"])
     assert model in {node.value for node in ast.walk(ids) if isinstance(node, ast.Constant)}
+
+
+@pytest.mark.parametrize(
+    ("flt", "value"),
+    [
+        (py, 1.5),
+        (py, ["list"]),
+        (py, {"k": "v"}),
+        (md, None),
+        (md, True),
+        (cell, "N/A"),
+        (cell, "-"),
+        (cell, " padded"),
+        (ident, "not an id"),
+        (ident, "class"),
+        (ident, "x\ny"),
+        (camel, "chat models"),
+        (camel, "9lives"),
+        (comment, "two\nlines"),
+        (comment_url, "http://x/ --> <script>"),
+        (comment_url, "line\nbreak"),
+        (page_link, "../etc/passwd"),
+        (page_link, "page.md"),
+    ],
+)
+def test_filters_refuse_what_they_cannot_spell_exactly(flt: Any, value: object) -> None:
+    with pytest.raises(RenderError):
+        flt(value)

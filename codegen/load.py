@@ -42,6 +42,8 @@ def validate(adapter: TypeAdapter[Any], doc: Any, path: Path) -> Any:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = [p for p in first["loc"] if not isinstance(p, str) or p not in _UNION_TAGS]
+        if first["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+            loc.append(str(first.get("ctx", {}).get("discriminator", "")).strip("'"))
         line = yamlio.line_of(doc, loc)
         where = f"{path}:{line}" if line else str(path)
         dotted = ".".join(str(p) for p in loc) or "(document)"

@@ -159,3 +159,27 @@ def test_generated_python_passes_ruff(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
     fmt = subprocess.run([*ruff, "format", "--check", str(package)], capture_output=True, text=True)
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+def test_long_values_keep_the_python_ruff_clean(tmp_path: Path, catalog: Catalog) -> None:
+    # Lines only a long value makes overlong get `noqa: E501`, exactly where ruff would
+    # complain (a single word or a trailing URL is spared, wide characters count twice).
+    values = {
+        "model_name": "Very long model name " * 7 + "中文" * 20,
+        "note": "see https://example.com/" + "p" * 120,
+        "organization": "x" * 150,
+    }
+    tables = dict(catalog.tables)
+    chat = tables["serverless-chat"]
+    rows = list(chat.rows)
+    rows[0] = rows[0].model_copy(update=values)
+    rows[1] = rows[1].model_copy(update={"model": "org/" + "y" * 130})
+    tables["serverless-chat"] = chat.model_copy(update={"rows": tuple(rows)})
+    out = tmp_path / "generated"
+    assert run_generate(Catalog(tables, catalog.notes, catalog.extras), False, out) == 0
+    package = out / "together_catalog"
+    ruff = [sys.executable, "-m", "ruff", "--config", str(ROOT / "pyproject.toml")]
+    check = subprocess.run([*ruff, "check", str(package)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    fmt = subprocess.run([*ruff, "format", "--check", str(package)], capture_output=True, text=True)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr

@@ -95,13 +95,13 @@ def test_wrong_method_and_unknown_ids_agree(schema: Draft202012Validator) -> Non
             assert_agree(schema, {"model": model, "lora": lora})
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(valid_finetune_requests())
 def test_valid_requests_agree(schema: Draft202012Validator, request: dict[str, Any]) -> None:
     assert assert_agree(schema, request)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(invalid_finetune_requests())
 def test_invalid_requests_agree(schema: Draft202012Validator, tagged: TaggedRequest) -> None:
     assert not assert_agree(schema, tagged.request)

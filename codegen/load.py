@@ -44,8 +44,8 @@ def validate(adapter: TypeAdapter[Any], doc: Any, path: Path) -> Any:
         loc = [p for p in first["loc"] if not isinstance(p, str) or p not in _UNION_TAGS]
         if first["type"] in {"union_tag_invalid", "union_tag_not_found"}:
             loc.append(str(first.get("ctx", {}).get("discriminator", "")).strip("'"))
-        line = yamlio.line_of(doc, loc)
-        where = f"{path}:{line}" if line else str(path)
+        line = yamlio.line_of(doc, loc) or 1  # a document-level error: its first line
+        where = f"{path}:{line}"
         dotted = ".".join(str(p) for p in loc) or "(document)"
         more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise CatalogError(f"{where}: {dotted}: {first['msg']}{more}") from None

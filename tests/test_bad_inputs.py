@@ -1,0 +1,172 @@
+"""A corpus of bad inputs (tests/bad_inputs/): each gives a clear, located, one-line message,
+exit 2, no traceback, and nothing written.
+
+Each corpus file states what its message must contain on its first line: `<!-- expect: ... -->`
+for docs pages, `# expect: ...` for catalog YAML files (which stand in for
+catalog/serverless-audio.yaml in a copy of the catalog).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from codegen.__main__ import main as codegen_main
+from scrapers.__main__ import main as scrapers_main
+from scrapers.parse import MAX_PAGE_BYTES
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+CATALOG = ROOT / "catalog"
+STANDS_IN_FOR = "serverless-audio.yaml"
+PAGES = sorted(p.name for p in CORPUS.glob("*.md"))
+YAMLS = sorted(p.name for p in CORPUS.glob("*.yaml"))
+
+
+def expectation(path: Path) -> str:
+    first = path.read_bytes().split(b"\n", 1)[0].decode("ascii", "replace")
+    found = re.fullmatch(r"(?:<!--|#) expect: (.*?)(?: -->)?", first)
+    assert found, f"{path.name}: first line must state the expected message"
+    return found.group(1)
+
+
+def state(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    shutil.copytree(CATALOG, tmp_path / "catalog")
+    return tmp_path / "catalog"
+
+
+def assert_one_located_line(err: str, path: Path, expected: str) -> None:
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"error: {path}:"), err
+    assert re.match(rf"error: {re.escape(str(path))}:[0-9]+: ", err), err
+    assert expected in err, (expected, err)
+    assert "Traceback" not in err
+
+
+def test_corpus_is_complete() -> None:
+    assert len(PAGES) >= 14 and len(YAMLS) >= 8
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_bad_page_parse(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = CORPUS / name
+    assert scrapers_main(["parse", str(path), "--json"]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert_one_located_line(out.err, path, expectation(path))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_bad_page_reconcile_writes_nothing(
+    name: str, catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = CORPUS / name
+    good = ROOT / "scrapers" / "snapshots" / "fine-tuning-models.md"
+    before = state(catalog)
+    assert scrapers_main(["reconcile", str(good), str(path), "--catalog", str(catalog)]) == 2
+    assert_one_located_line(capsys.readouterr().err, path, expectation(path))
+    assert state(catalog) == before
+
+
+@pytest.mark.parametrize("name", YAMLS)
+def test_bad_catalog_file(name: str, catalog: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = catalog / STANDS_IN_FOR
+    shutil.copy(CORPUS / name, target)
+    expected = expectation(target)
+    before = state(catalog)
+
+    assert scrapers_main(["reconcile", "--catalog", str(catalog)]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert_one_located_line(out.err, target, expected)
+    assert state(catalog) == before
+
+    assert codegen_main(["--catalog", str(catalog), "validate"]) == 2
+    assert_one_located_line(capsys.readouterr().err, target, expected)
+
+
+def big_page(tmp_path: Path, size: int) -> Path:
+    head = (
+        "<!-- source: https://docs.together.ai/docs/serverless-models -->\n"
+        "<!-- snapshot: 2025-03-04 -->\n\n## Serverless Models\n\n### Chat Models\n\n"
+        "| Organization | Model Name | API Model String | Context Length | Quantization |\n"
+        "|---|---|---|---|---|\n"
+    )
+    rows = []
+    total = len(head)
+    n = 0
+    while total < size:
+        row = f"| Org | Model {n} | org/model-{n} | 8192 | FP16 |\n"
+        rows.append(row)
+        total += len(row)
+        n += 1
+    path = tmp_path / "huge.md"
+    path.write_text(head + "".join(rows), encoding="utf-8")
+    return path
+
+
+def test_ten_megabyte_page_is_refused_quickly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = big_page(tmp_path, 10 * 1024 * 1024)
+    started = time.perf_counter()
+    assert scrapers_main(["parse", str(path)]) == 2
+    assert time.perf_counter() - started < 2
+    err = capsys.readouterr().err
+    assert err == f"error: {path}: page is larger than {MAX_PAGE_BYTES} bytes; refusing to parse\n"
+
+
+def test_page_just_under_the_limit_parses(tmp_path: Path) -> None:
+    from scrapers.parse import parse_file
+
+    path = big_page(tmp_path, MAX_PAGE_BYTES - 100)
+    (table,) = parse_file(path).tables
+    assert len(table.rows) > 30_000
+
+
+def test_huge_catalog_file_is_refused(catalog: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = catalog / STANDS_IN_FOR
+    target.write_text(target.read_text() + "# padding\n" * 500_000)
+    before = state(catalog)
+    assert scrapers_main(["reconcile", "--catalog", str(catalog)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {target}: ") and "limit" in err
+    assert state(catalog) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [("page", "unit-suffix.md"), ("yaml", "billion-laughs.yaml"), ("yaml", "non-utf8.yaml")],
+)
+def test_no_traceback_in_a_subprocess(kind: str, name: str, catalog: Path) -> None:
+    if kind == "page":
+        path = CORPUS / name
+        args = ["parse", str(path)]
+    else:
+        path = catalog / STANDS_IN_FOR
+        shutil.copy(CORPUS / name, path)
+        args = ["reconcile", "--catalog", str(catalog)]
+    before = state(catalog)
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapers", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert_one_located_line(proc.stderr, path, expectation(path))
+    assert state(catalog) == before

@@ -1,0 +1,113 @@
+"""The maintainer pipeline, stage by stage, at the real size and on synthetic catalogs.
+
+Each stage is the maintainer's own command (`python -m scrapers parse|reconcile`,
+`python -m codegen check|generate`) run in a fresh process on a private copy of the
+catalog, so wall time is what the maintainer waits and peak memory (the child's
+`ru_maxrss`, from `os.wait4`) is that stage's alone. Reconcile runs on pages that match
+the catalog, as on a day the docs did not change: it reads, merges and validates
+everything and writes nothing, so repeats measure the same work.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.stats import Sample
+from bench.synthetic import derive_catalog, render_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "catalog"
+SNAPSHOTS = ROOT / "scrapers" / "snapshots"
+#: Stages in pipeline order. `scrape` is timed on its own, but `reconcile` scrapes again
+#: (it is the command a maintainer runs), so the pipeline total counts it once.
+STAGES = ("scrape", "reconcile", "check", "generate")
+TOTAL_STAGES = ("reconcile", "check", "generate")
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    factor: int
+    catalog: Path
+    pages: tuple[Path, ...]
+    out: Path
+
+
+@dataclass
+class StageResult:
+    stage: str
+    factor: int
+    wall_ns: Sample | None = None
+    peak_rss: Sample | None = None  # bytes
+    exit_codes: list[int] = field(default_factory=list)
+    failure: str | None = None
+
+
+def prepare(factor: int, work: Path) -> Workspace:
+    """A private catalog and pages of `factor` times the real size under `work`."""
+    base = work / f"x{factor}"
+    if base.exists():
+        shutil.rmtree(base)
+    catalog = base / "catalog"
+    if factor == 1:
+        shutil.copytree(CATALOG, catalog)
+        pages = tuple(sorted(SNAPSHOTS.glob("*.md")))
+    else:
+        derive_catalog(CATALOG, catalog, factor)
+        pages = tuple(render_pages(CATALOG, SNAPSHOTS, base / "pages", factor))
+    return Workspace(factor, catalog, pages, base / "generated")
+
+
+def command(stage: str, ws: Workspace) -> list[str]:
+    py = sys.executable
+    pages = [str(p) for p in ws.pages]
+    if stage == "scrape":
+        return [py, "-m", "scrapers", "parse", *pages]
+    if stage == "reconcile":
+        return [py, "-m", "scrapers", "reconcile", "--catalog", str(ws.catalog), *pages]
+    if stage == "check":
+        return [py, "-m", "codegen", "--catalog", str(ws.catalog), "check"]
+    if stage == "generate":
+        return [py, "-m", "codegen", "--catalog", str(ws.catalog), "generate", "--out", str(ws.out)]
+    raise ValueError(f"unknown stage {stage!r}")
+
+
+def run_once(args: list[str]) -> tuple[int, int, int, str]:
+    """(exit code, wall ns, peak RSS bytes, stderr tail) of one child process."""
+    start = time.perf_counter_ns()
+    proc = subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stderr is not None
+    err = proc.stderr.read()  # drains the pipe; the child exits after closing it
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter_ns() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, wall, usage.ru_maxrss * 1024, err.strip()[-300:]
+
+
+def run_stage(stage: str, ws: Workspace, repeat: int) -> StageResult:
+    result = StageResult(stage, ws.factor)
+    walls: list[float] = []
+    peaks: list[float] = []
+    for _ in range(repeat):
+        code, wall, peak, err = run_once(command(stage, ws))
+        result.exit_codes.append(code)
+        if code >= 2:  # 1 is a finding (check); 2 and up mean the stage did not run
+            result.failure = f"exit {code}: {err.splitlines()[-1] if err else ''}"
+            return result
+        walls.append(float(wall))
+        peaks.append(float(peak))
+    result.wall_ns = Sample(tuple(walls))
+    result.peak_rss = Sample(tuple(peaks))
+    return result
+
+
+def run_size(factor: int, work: Path, repeat: int) -> tuple[Workspace, list[StageResult]]:
+    ws = prepare(factor, work)
+    return ws, [run_stage(stage, ws, repeat) for stage in STAGES]

@@ -1,0 +1,230 @@
+"""Synthetic catalogs N times the real size, derived deterministically from the real rows.
+
+Copy 0 of every table is the real table; copy k (k >= 1) repeats every row with its model
+id suffixed `-x{k}`. Every id that names a row elsewhere (serving aliases, waivers) gets the
+same suffix, so each copy keeps the relationships the consistency rules look at and the
+growth measured is that of the catalog's size alone. Snapshot pages for the synthetic
+catalog are rendered in the bundled snapshots' format (same headings and columns, N/A and
+footnote spellings kept), so the scrape and reconcile stages run on them as on real pages.
+
+The copies are written as text, reusing each real row's YAML block with only its id line
+changed: a round-trip dump of a 100x catalog costs tens of seconds, the text a fraction of
+one. `derive_catalog(..., fast=False)` takes the slow, obviously-correct path; the tests
+check the two agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from codegen import yamlio
+from codegen.load import NOTES_FILE, table_files
+from scrapers.parse import parse_file
+
+ALIASES_FILE = "aliases.yaml"
+WAIVERS_FILE = "waivers.yaml"
+NA_SPELLING = "N/A"
+NONE_SPELLING = "-"
+#: Markdown characters escaped in rendered cells, so a value reads back exactly.
+_MD_SPECIAL = frozenset("\\`*_[]<>|")
+_ROWS_KEY = "\nrows:\n"
+_ITEM = "  - "
+_ID_LINE = "  - model: "
+
+
+def suffixed(model: str, copy: int) -> str:
+    """The id of `model` in synthetic copy `copy` (copy 0 is the real row)."""
+    return model if copy == 0 else f"{model}-x{copy}"
+
+
+def _flow(items: list[Any]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _copy_row(row: CommentedMap, copy: int) -> CommentedMap:
+    out = CommentedMap()
+    for key, value in row.items():
+        if key == "model":
+            out[key] = suffixed(str(value), copy)
+        elif isinstance(value, list):
+            out[key] = _flow(list(value))
+        else:
+            out[key] = value
+    return out
+
+
+def _multiply_doc(doc: CommentedMap, factor: int) -> str:
+    rows: CommentedSeq = doc["rows"]
+    real = list(rows)
+    for copy in range(1, factor):
+        rows.extend(_copy_row(row, copy) for row in real)
+    return yamlio.dumps(doc)
+
+
+def _row_blocks(text: str) -> tuple[str, list[str]] | None:
+    """The text before the rows and each row's block, when `rows:` is the last key."""
+    head, sep, body = text.partition(_ROWS_KEY)
+    if not sep or not body.startswith(_ITEM):
+        return None
+    blocks: list[str] = []
+    for line in body.splitlines(keepends=True):
+        if line.startswith(_ITEM):
+            blocks.append(line)
+        elif line.startswith("    ") or line.strip().startswith("#"):
+            blocks[-1] += line
+        else:
+            return None  # another top-level key after the rows
+    return head + sep, blocks
+
+
+def _multiply_text(text: str, models: list[str], factor: int) -> str | None:
+    """`text` with `factor - 1` suffixed copies of its rows appended, or None when unsure."""
+    split = _row_blocks(text)
+    if split is None:
+        return None
+    head, blocks = split
+    if len(blocks) != len(models):
+        return None
+    bodies: list[str] = []
+    for block, model in zip(blocks, models, strict=True):
+        first, _, rest = block.partition("\n")
+        if first != f"{_ID_LINE}{model}":
+            return None  # quoted or unusual id: let ruamel decide how to write the copy
+        # Comment lines belong to the real row only.
+        kept = "".join(
+            line for line in rest.splitlines(keepends=True) if not line.strip().startswith("#")
+        )
+        bodies.append("\n" + kept)
+    out = [head, *blocks]
+    for copy in range(1, factor):
+        out.extend(
+            f"{_ID_LINE}{suffixed(model, copy)}{body}"
+            for model, body in zip(models, bodies, strict=True)
+        )
+    return "".join(out)
+
+
+def _multiply_aliases(doc: CommentedMap, factor: int) -> None:
+    variants = doc.get("serving_variants")
+    if not variants:
+        return
+    real = list(variants.items())
+    for copy in range(1, factor):
+        for base, target in real:
+            variants[suffixed(str(base), copy)] = suffixed(str(target), copy)
+
+
+def _multiply_waivers(doc: CommentedMap, factor: int) -> None:
+    for waiver in doc.get("waivers") or []:
+        models = waiver.get("models")
+        if models:
+            real = list(models)
+            models.extend(suffixed(str(m), copy) for copy in range(1, factor) for m in real)
+
+
+#: Lists of row ids in notes.yaml whose rule applies per row: each copy joins them too.
+NOTES_ID_LISTS = (("lora_only_long_context", "models"), ("image_pricing", "excluded"))
+
+
+def _multiply_notes(doc: CommentedMap, factor: int) -> None:
+    for section, key in NOTES_ID_LISTS:
+        ids = (doc.get(section) or {}).get(key)
+        if ids:
+            real = list(ids)
+            ids.extend(suffixed(str(m), copy) for copy in range(1, factor) for m in real)
+
+
+def derive_catalog(source: Path, dest: Path, factor: int, *, fast: bool = True) -> None:
+    """Write the `factor`x catalog derived from `source` into the (new or empty) folder `dest`."""
+    if factor < 1:
+        raise ValueError(f"factor must be >= 1, got {factor}")
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in table_files(source):
+        doc = yamlio.load(path)
+        text: str | None = None
+        if fast:
+            models = [str(row["model"]) for row in doc["rows"]]
+            text = _multiply_text(yamlio.dumps(doc), models, factor)
+        if text is None:
+            text = _multiply_doc(doc, factor)
+        (dest / path.name).write_text(text, encoding="utf-8")
+    multipliers = (
+        (NOTES_FILE, _multiply_notes),
+        (ALIASES_FILE, _multiply_aliases),
+        (WAIVERS_FILE, _multiply_waivers),
+    )
+    for name, multiply in multipliers:
+        path = source / name
+        if path.exists():
+            doc = yamlio.load(path)
+            multiply(doc, factor)
+            (dest / name).write_text(yamlio.dumps(doc), encoding="utf-8")
+
+
+def _cell(value: Any, marked: bool, spelled_na: bool) -> str:
+    if value is None:
+        text = NA_SPELLING if spelled_na else NONE_SPELLING
+    elif isinstance(value, bool):
+        raise TypeError(f"unexpected boolean cell {value!r}")
+    elif isinstance(value, int):
+        text = str(value)
+    else:
+        text = "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in str(value))
+    return f"{text}*" if marked else text
+
+
+def render_table(doc: Any, factor: int = 1) -> list[str]:
+    """A catalog table, `factor` times over, as the lines of a GFM table."""
+    fields = [str(c["field"]) for c in doc["columns"]]
+    headers = [str(c["header"]) for c in doc["columns"]]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers) + " |"]
+    rows = [yamlio.to_plain(row) for row in doc["rows"]]
+    for copy in range(factor):
+        for row in rows:
+            marks = set(row.get("footnotes") or ())
+            na = set(row.get("na") or ())
+            cells = [
+                _cell(
+                    suffixed(row["model"], copy) if name == "model" else row.get(name),
+                    name in marks,
+                    name in na,
+                )
+                for name in fields
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def render_pages(catalog: Path, snapshots: Path, dest: Path, factor: int) -> list[Path]:
+    """Each page under `snapshots`, its tables replaced by the `factor`x rows of `catalog`.
+
+    `catalog` is the real catalog the synthetic one was derived from. Everything outside the
+    tables (source comments, headings) is kept line for line.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for page_path in sorted(snapshots.glob("*.md")):
+        page = parse_file(page_path)
+        lines = page_path.read_text(encoding="utf-8").splitlines()
+        # Replace from the bottom so earlier line numbers stay valid.
+        for scraped in sorted(page.tables, key=lambda t: t.line, reverse=True):
+            table_path = catalog / f"{scraped.spec.table}.yaml"
+            if not table_path.exists():
+                raise FileNotFoundError(f"{table_path}: no catalog table for {page_path}")
+            start = scraped.line - 1
+            end = start + 2 + len(scraped.rows)
+            lines[start:end] = render_table(yamlio.load(table_path), factor)
+        out = dest / page_path.name
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        written.append(out)
+    return written
+
+
+def row_counts(catalog: Path) -> dict[str, int]:
+    """Rows per table file, read without validation (for reports and tests)."""
+    return {p.stem: len(yamlio.load(p)["rows"]) for p in table_files(catalog)}

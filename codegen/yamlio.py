@@ -71,10 +71,40 @@ def loads(text: str, name: str = "<string>") -> Any:
         raise YamlError(f"{name}: {exc}") from None
     except Exception as exc:
         # ruamel.yaml itself raises ValueError/IndexError on some malformed scalars
-        # (found by fuzzing: "._", "+_").
-        raise YamlError(f"{name}: not valid YAML ({type(exc).__name__}: {exc})") from None
+        # (found by fuzzing: "._", "+_"; an impossible date such as 2025-03-40).
+        line = _bad_scalar_line(text)
+        where = f"{name}:{line}" if line is not None else name
+        raise YamlError(f"{where}: not valid YAML ({type(exc).__name__}: {exc})") from None
     _check_nodes(data, name)
     return data
+
+
+def _bad_scalar_line(text: str) -> int | None:
+    """1-based line of the first scalar ruamel.yaml cannot construct, if it can be found."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    yaml = _yaml()
+    try:
+        root = yaml.compose(text)
+    except Exception:
+        return None
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: visited once, so expansion stays bounded
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            try:
+                yaml.constructor.construct_object(node, deep=True)
+            except Exception:
+                return int(node.start_mark.line) + 1
+        elif isinstance(node, MappingNode):
+            stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
 
 
 _PLAIN = (str, int, float, bool, dt.date, type(None))

@@ -92,7 +92,7 @@ class ScrapedPage:
 
 def _markdown() -> MarkdownIt:
     # text_join is off so that escaped characters and entities stay separate `text_special`
-    # tokens: an escaped `\\*` is part of a value, only a bare trailing `*` is a footnote mark.
+    # tokens: an escaped `\*` is part of a value, only a bare trailing `*` is a footnote mark.
     return MarkdownIt("commonmark", {"html": True}).enable("table").disable("text_join")
 
 

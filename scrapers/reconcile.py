@@ -212,32 +212,64 @@ def _del_key(target: CommentedMap, key: str) -> None:
         del target[key]
 
 
-def _seq_delete(seq: CommentedSeq, index: int) -> Any:
-    """Remove a row; the comments above the row after it stay above that row."""
+def _take_head(doc: CommentedMap) -> str:
+    """The comment lines between `rows:` and the first row, in tail form (indented lines)."""
+    entry = doc.ca.items.get("rows")
+    tokens = entry[3] if entry and len(entry) > 3 else None
+    if not tokens:
+        return ""
+    entry[3] = None
+    doc["rows"].ca.comment = None  # ruamel keeps a copy there
+    head: str = " " * tokens[0].column + "".join(t.value for t in tokens)
+    return head
+
+
+def _give_head(doc: CommentedMap, rest: str) -> None:
+    if not rest:
+        return
+    text = rest.lstrip(" ")
+    entry = doc.ca.items.setdefault("rows", [None, None, None, None])
+    entry[3] = [CommentToken(text, CommentMark(len(rest) - len(text)), None)]
+
+
+def _seq_delete(doc: CommentedMap, index: int) -> tuple[Any, str]:
+    """Remove a row: the comments above the next row stay above it. Returns the row and the
+    comments that were above it."""
+    seq = doc["rows"]
     item = seq[index]
     tail = _take_tail(item)
     del seq[index]
     if index > 0:
-        _take_tail(seq[index - 1])  # it described the removed row
+        before = _take_tail(seq[index - 1])
         _give_tail(seq[index - 1], tail)
-    return item
+    else:
+        before = _take_head(doc)
+        _give_head(doc, tail)
+    return item, before
 
 
-def _seq_insert(seq: CommentedSeq, index: int, item: Any) -> None:
-    """Insert a row; the comments above the row it displaces stay above that row."""
-    tail = _take_tail(seq[index - 1]) if index > 0 else ""
+def _seq_insert(doc: CommentedMap, index: int, item: Any, before: str = "") -> None:
+    """Insert a row with the comments to put above it; the comments above the row it
+    displaces stay above that row."""
+    seq = doc["rows"]
+    displaced = _take_tail(seq[index - 1]) if index > 0 else _take_head(doc)
     seq.insert(index, item)
-    _give_tail(item, tail)
+    _give_tail(item, displaced)
+    if index > 0:
+        _give_tail(seq[index - 1], before)
+    else:
+        _give_head(doc, before)
 
 
 def _merge_rows(
     report: Report,
     table: str,
-    seq: CommentedSeq,
+    doc: CommentedMap,
     scraped: ScrapedTable,
     old_fields: list[str],
     allow_removals: bool,
 ) -> None:
+    seq: CommentedSeq = doc["rows"]
     wanted = {r["model"] for r in scraped.rows}
     # Cells of dropped columns are owned too: they go with their column.
     owned = dict.fromkeys([*scraped.fields, *old_fields, *OWNED_EXTRA])
@@ -247,7 +279,7 @@ def _merge_rows(
         if model not in wanted:
             report.removed.append({"table": table, "model": model})
             if allow_removals:
-                _seq_delete(seq, index)
+                _seq_delete(doc, index)  # the comments above it go with it
     if report.removed and not allow_removals:
         return  # refused: the caller raises, nothing more to work out for this table
     position = {row.get("model"): i for i, row in enumerate(seq)}
@@ -255,13 +287,13 @@ def _merge_rows(
         model = row["model"]
         if model not in position:
             report.added.append({"table": table, "model": model})
-            _seq_insert(seq, index, _row_map(row))
+            _seq_insert(doc, index, _row_map(row))
             position = {r.get("model"): i for i, r in enumerate(seq)}
             continue
         current = position[model]
         if current != index:
             report.moved.append({"table": table, "model": model, "old": current, "new": index})
-            _seq_insert(seq, index, _seq_delete(seq, current))
+            _seq_insert(doc, index, *_seq_delete(doc, current))
             position = {r.get("model"): i for i, r in enumerate(seq)}
         target: CommentedMap = seq[index]
         for key in owned:
@@ -329,7 +361,7 @@ def _merge_table(
         for item in doc["columns"]:
             item.fa.set_flow_style()
     old_fields = [c["field"] for c in current_columns]
-    _merge_rows(report, table, doc["rows"], scraped, old_fields, allow_removals)
+    _merge_rows(report, table, doc, scraped, old_fields, allow_removals)
     return doc
 
 

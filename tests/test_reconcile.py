@@ -473,3 +473,44 @@ def test_same_table_from_two_pages_is_an_error(
     assert code == 2
     assert "copy.md:" in err
     assert "table 'Chat Models' (serverless-chat) is also read from" in err
+
+
+def test_comments_follow_first_row_removal_and_moves(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    language = work / "catalog" / "serverless-language.yaml"
+    edit(language, "rows:\n", "rows:\n  # About LLaMA-2: removed with it.\n")
+    edit(
+        language,
+        "  - model: mistralai/Mistral-7B-v0.1\n",
+        "  # About Mistral 7B: stays above it.\n  - model: mistralai/Mistral-7B-v0.1\n",
+    )
+    edit(
+        language,
+        "  - model: mistralai/Mixtral-8x7B-v0.1\n",
+        "  # About Mixtral: moves with it.\n  - model: mistralai/Mixtral-8x7B-v0.1\n",
+    )
+    page = work / "snapshots" / "serverless-models.md"
+    lines = page.read_text().split("\n")
+    i = next(n for n, line in enumerate(lines) if "| Meta | LLaMA-2 (70B) |" in line)
+    # Drop LLaMA-2 (the first row) and put Mixtral before Mistral.
+    lines[i : i + 3] = [lines[i + 2], lines[i + 1]]
+    page.write_text("\n".join(lines))
+    code, out, _ = run(work, "--allow-removals", capsys=capsys, pages=["serverless-models.md"])
+    assert code == 0, out
+    text = language.read_text()
+    assert text.endswith(
+        "rows:\n"
+        "  # About Mixtral: moves with it.\n"
+        "  - model: mistralai/Mixtral-8x7B-v0.1\n"
+        "    organization: mistralai\n"
+        "    model_name: Mixtral-8x7B (46.7B)\n"
+        "    context_length: 32768\n"
+        "  # About Mistral 7B: stays above it.\n"
+        "  - model: mistralai/Mistral-7B-v0.1\n"
+        "    organization: mistralai\n"
+        "    model_name: Mistral (7B)\n"
+        "    context_length: 8192\n"
+    )
+    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    assert (code, out) == (0, "catalog is up to date\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 from codegen.load import CATALOG_DIR, CatalogError
 from codegen.yamlio import YamlError
 from scrapers.parse import ScrapeError, parse_file
-from scrapers.reconcile import RemovalRefused, reconcile
+from scrapers.reconcile import RemovalRefused, Report, reconcile
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             pages, args.catalog, dry_run=args.dry_run, allow_removals=args.allow_removals
         )
     except RemovalRefused as exc:
+        _print_report(exc.report, as_json=args.json)
         print(f"reconcile: refused: {_one_line(exc)}", file=sys.stderr)
         return 1
     except (ScrapeError, CatalogError, YamlError) as exc:
@@ -60,11 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # e.g. an unwritable catalog folder
         print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    if args.json:
+    _print_report(report, as_json=args.json)
+    return 0
+
+
+def _print_report(report: Report, *, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str))
     else:
         print("\n".join(report.lines()))
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Merge scraped tables into catalog/*.yaml, in place, reporting every difference.
 
-Rows are matched by model id. Cells the scraper owns (the table's columns and footnote
-marks) are updated in place, so comments, key order and hand-written `note:` fields
-survive. Rows that vanished from the docs are removed only when the caller allows it.
-Nothing is written unless every file merges and validates.
+Rows are matched by model id. Cells the scraper owns (the table's columns, footnote marks
+and N/A spellings) are updated in place, so comments, key order and hand-written `note:`
+fields survive. Rows that vanished from the docs are removed only when the caller allows
+it. Nothing is written unless every file merges and validates.
 """
 
 from __future__ import annotations
@@ -80,7 +80,12 @@ class Report:
 
 
 class RemovalRefused(Exception):
-    """Rows would be removed and the caller did not pass --allow-removals."""
+    """Rows would be removed and the caller did not pass --allow-removals; nothing was
+    written. `report` is the full diff the run would have applied."""
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 def _plain(value: Any) -> Any:
@@ -267,21 +272,18 @@ def _merge_rows(
     doc: CommentedMap,
     scraped: ScrapedTable,
     old_fields: list[str],
-    allow_removals: bool,
 ) -> None:
     seq: CommentedSeq = doc["rows"]
     wanted = {r["model"] for r in scraped.rows}
     # Cells of dropped columns are owned too: they go with their column.
     owned = dict.fromkeys([*scraped.fields, *old_fields, *OWNED_EXTRA])
-    # Removals first, from the end so indices stay valid.
+    # Removals first, from the end so indices stay valid. They are made even when the
+    # caller will refuse them, so the report is complete; a refused run writes nothing.
     for index in range(len(seq) - 1, -1, -1):
         model = seq[index].get("model")
         if model not in wanted:
             report.removed.append({"table": table, "model": model})
-            if allow_removals:
-                _seq_delete(doc, index)  # the comments above it go with it
-    if report.removed and not allow_removals:
-        return  # refused: the caller raises, nothing more to work out for this table
+            _seq_delete(doc, index)  # the comments above it go with it
     position = {row.get("model"): i for i, row in enumerate(seq)}
     for index, row in enumerate(scraped.rows):
         model = row["model"]
@@ -319,7 +321,6 @@ def _merge_table(
     doc: CommentedMap | None,
     scraped: ScrapedTable,
     source: dict[str, str],
-    allow_removals: bool,
 ) -> CommentedMap:
     table = scraped.spec.table
     meta = CommentedMap()
@@ -361,7 +362,7 @@ def _merge_table(
         for item in doc["columns"]:
             item.fa.set_flow_style()
     old_fields = [c["field"] for c in current_columns]
-    _merge_rows(report, table, doc, scraped, old_fields, allow_removals)
+    _merge_rows(report, table, doc, scraped, old_fields)
     return doc
 
 
@@ -414,7 +415,7 @@ def reconcile(
             path = catalog_dir / f"{table}.yaml"
             current = existing.get(path)
             before = yamlio.dumps(current) if current is not None else None
-            doc = _merge_table(report, current, scraped, page.source, allow_removals)
+            doc = _merge_table(report, current, scraped, page.source)
             for row in scraped.rows:
                 for name in VOCABULARY_FIELDS:
                     value = row.get(name)
@@ -423,8 +424,6 @@ def reconcile(
                             {"table": table, "model": row["model"], "field": name, "value": value}
                         )
                         known[name].add(value)
-            if report.removed and not allow_removals:
-                continue
             validate(_TABLE, doc, path)
             text = yamlio.dumps(doc)
             if text != before:
@@ -441,7 +440,8 @@ def reconcile(
         more = ", …" if len(report.removed) > 5 else ""
         raise RemovalRefused(
             f"{len(report.removed)} row(s) would be removed ({shown}{more}); "
-            "rerun with --allow-removals to accept"
+            "rerun with --allow-removals to accept",
+            report,
         )
     if not dry_run:
         for path, text in sorted(outputs.items()):

@@ -234,8 +234,9 @@ def test_comments_and_notes_survive_changes_additions_and_removals(
     )
 
     before = state(work / "catalog")
-    code, _, err = run(work, capsys=capsys, pages=["serverless-models.md"])
+    code, out, err = run(work, "--json", capsys=capsys, pages=["serverless-models.md"])
     assert code == 1
+    assert len(json.loads(out)["removed"]) == 2
     assert "2 row(s) would be removed" in err
     assert "--allow-removals" in err
     assert state(work / "catalog") == before
@@ -418,7 +419,11 @@ def test_removal_refused_writes_nothing(work: Path, capsys: pytest.CaptureFixtur
     before = state(work / "catalog")
     code, out, err = run(work, capsys=capsys)
     assert code == 1
-    assert out == ""
+    # The whole diff is shown, so the maintainer sees what accepting it would do.
+    assert out.splitlines() == [
+        "- finetune-lora: openai/gpt-oss-20b",
+        "~ finetune-lora: openai/gpt-oss-120b: footnotes: None -> ['model']",
+    ]
     assert err.startswith("reconcile: refused: 1 row(s) would be removed")
     assert "finetune-lora: openai/gpt-oss-20b" in err
     assert state(work / "catalog") == before

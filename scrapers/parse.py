@@ -235,7 +235,13 @@ def parse_text(text: str, path: Path) -> ScrapedPage:
         tok = tokens[i]
         if tok.type == "html_block":
             for key, value in _META.findall(tok.content):
-                source["url" if key == "source" else key] = value
+                name = "url" if key == "source" else key
+                if source.get(name, value) != value:
+                    line = (tok.map or [0])[0] + 1
+                    raise ScrapeError(
+                        f"{path}:{line}: a second {key} ({value!r}) contradicts {source[name]!r}"
+                    )
+                source[name] = value
         elif tok.type == "heading_open":
             level = int(tok.tag[1:])
             where = f"{path}:{(tok.map or [0])[0] + 1}"

@@ -165,6 +165,14 @@ CASES = [
         ["snapshot date '2025-13-45' is not YYYY-MM-DD"],
     ),
     (
+        "contradicting-snapshot-dates",
+        chat(GOOD).replace(
+            "<!-- snapshot: 2025-03-04 -->",
+            "<!-- snapshot: 2025-03-04 -->\n\n<!-- snapshot: 2025-04-01 -->",
+        ),
+        [":4:", "a second snapshot ('2025-04-01') contradicts '2025-03-04'"],
+    ),
+    (
         "nul-character",
         chat("| Meta | L2 | meta-llama/L2\x00 | 8192 | FP8 |\n"),
         [":10:", "NUL character"],

@@ -70,7 +70,7 @@ def _micro(group: str, repeat: int) -> dict[str, Any]:
 
 def _repeats(factor: int, quick: bool) -> int:
     if factor <= 1:
-        return 3 if quick else 7
+        return 3 if quick else 5
     if factor <= 10:
         return 2 if quick else 3
     return 1
@@ -124,6 +124,13 @@ def main(argv: list[str] | None = None) -> int:
                         extra_env={"PYTHONPATH": str(ws.out)},
                         expect_under=str(ws.out),
                     )
+            if 1 in workspaces:
+                stdlib = "typing, dataclasses, re, types, collections.abc"
+                label = f"together_catalog, own cost (after `import {stdlib}`)"
+                _log(f"import: {label}")
+                import_results["own"] = imports.measure(
+                    label, "together_catalog", runs=runs, slow_runs=slow, preamble=stdlib
+                )
             for module in ("litellm", "genai_prices"):
                 _log(f"import: {module}")
                 import_results[module] = imports.measure(module, module, runs=runs, slow_runs=slow)

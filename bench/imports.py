@@ -26,6 +26,7 @@ class ImportResult:
     wall_ns: Sample | None = None
     importtime_us: Sample | None = None
     unavailable: str | None = None
+    preamble: str = ""  # imported first, so its cost is not the module's
 
 
 def _env(extra: Mapping[str, str]) -> dict[str, str]:
@@ -68,23 +69,26 @@ def measure(
     slow_runs: int,
     extra_env: Mapping[str, str] | None = None,
     expect_under: str | None = None,
+    preamble: str = "",
 ) -> ImportResult:
     """Median over fresh interpreters of `import module` (after one warm-up that fills .pyc).
 
     `expect_under`: a path the imported module must come from (guards against timing the
-    installed package when a generated copy was meant).
+    installed package when a generated copy was meant). `preamble`: modules imported
+    before `module`, whose cost `-X importtime` then leaves out of `module`'s figure.
     """
     env = _env(extra_env or {})
-    probe = f"import {module}; print({module}.__file__)" if module else "pass"
+    first_import = f"import {preamble}; " if preamble else ""
+    probe = f"{first_import}import {module}; print({module}.__file__)" if module else "pass"
     warm = _run(probe, env, importtime=False)
     if warm.returncode != 0:
         reason = (warm.stderr.strip().splitlines() or ["exit " + str(warm.returncode)])[-1]
-        return ImportResult(label, module, unavailable=reason)
+        return ImportResult(label, module, unavailable=reason, preamble=preamble)
     if expect_under is not None and not warm.stdout.strip().startswith(expect_under):
         return ImportResult(
             label, module, unavailable=f"imported {warm.stdout.strip()}, not from {expect_under}"
         )
-    code = f"import {module}" if module else "pass"
+    code = f"{first_import}import {module}" if module else "pass"
     start = time.perf_counter_ns()
     _run(code, env, importtime=False)
     first = time.perf_counter_ns() - start
@@ -106,4 +110,5 @@ def measure(
         module,
         wall_ns=Sample(tuple(float(w) for w in walls)),
         importtime_us=Sample(tuple(cumulative)) if cumulative else None,
+        preamble=preamble,
     )

@@ -41,6 +41,8 @@ class Case:
     stmt: str
     namespace: dict[str, Any]
     repeat: int | None = None  # fewer repeats for a call that takes seconds
+    # (module, attribute, value while timed, value after): a what-if applied for this case only
+    patch: tuple[Any, str, Any, Any] | None = None
 
 
 def _together_catalog() -> list[Case]:
@@ -59,7 +61,7 @@ def _together_catalog() -> list[Case]:
     from together_catalog import _data
 
     ns["LORA"] = _data.LORA
-    return [
+    cases = [
         Case("lookup", "together_catalog", "`finetune_limits(id)` (LoRA row)", "limits(m)", ns),
         Case("lookup", "together_catalog", "`serverless_model(id)`", "serverless(s)", ns),
         Case("lookup", "together_catalog", "`_data.LORA[id]` (raw mapping)", "LORA[m]", ns),
@@ -77,6 +79,51 @@ def _together_catalog() -> list[Case]:
             "check(**bad)",
             ns,
         ),
+    ]
+    return cases + _longer_context_whatif(tc, ns)
+
+
+def _longer_context_whatif(tc: Any, ns: dict[str, Any]) -> list[Case]:
+    """The invalid request again, with bench.whatif's indexed long-context suggestion."""
+    from together_catalog import validate
+    from together_catalog._data import FULL, LORA
+
+    from bench.whatif import indexed_longer_context
+
+    shipped = getattr(validate, "_longer_context", None)
+    if shipped is None:
+        return []  # the runtime changed shape; nothing to compare
+    indexed = indexed_longer_context(validate)
+    # Just past each published limit, and past the long-context sizes.
+    for model in [*LORA, *FULL]:
+        rows = [table[model] for table in (LORA, FULL) if model in table]
+        limits = {r.context_length_sft for r in rows} | {r.context_length_dpo for r in rows}
+        for length in sorted({*limits, 32768, 65536, 131072}):
+            for method in ("sft", "dpo"):
+                for lora_job in (True, False):
+                    want = shipped(model, method, length + 1, lora_job=lora_job)
+                    got = indexed(model, method, length + 1, lora_job=lora_job)
+                    if want != got:
+                        raise AssertionError(f"what-if differs: {model} {method} {length + 1}")
+
+    def check_indexed(**request: Any) -> Any:
+        validate._longer_context = indexed
+        try:
+            return tc.check_finetune_request(**request)
+        finally:
+            validate._longer_context = shipped
+
+    if check_indexed(**ns["bad"]) != tc.check_finetune_request(**ns["bad"]):
+        raise AssertionError("what-if changes the violations reported")
+    return [
+        Case(
+            "validate",
+            "together_catalog",
+            "`check_finetune_request(**invalid)`, what-if: indexed long-context suggestion",
+            "check(**bad)",
+            ns,
+            patch=(validate, "_longer_context", indexed, shipped),
+        )
     ]
 
 
@@ -186,6 +233,8 @@ def run(group: str, repeat: int) -> dict[str, Any]:
         return {"group": group, "unavailable": f"{type(exc).__name__}: {exc}"}
     results: list[dict[str, Any]] = []
     for case in cases:
+        if case.patch is not None:
+            setattr(case.patch[0], case.patch[1], case.patch[2])
         try:
             sample = per_call(case.stmt, case.namespace, repeat=min(repeat, case.repeat or repeat))
         except Exception as exc:
@@ -198,6 +247,9 @@ def run(group: str, repeat: int) -> dict[str, Any]:
                 }
             )
             continue
+        finally:
+            if case.patch is not None:
+                setattr(case.patch[0], case.patch[1], case.patch[3])
         results.append(
             {"kind": case.kind, "subject": case.subject, "name": case.name, "ns": sample.values}
         )

@@ -61,7 +61,10 @@ class Report:
     def lines(self) -> list[str]:
         out = [f"new table {t}" for t in self.new_tables]
         out += [f"+ {a['table']}: {a['model']}" for a in self.added]
-        out += [f"- {r['table']}: {r['model']}" for r in self.removed]
+        out += [
+            f"- {r['table']}: {r['model']}" + (f" (its note: {r['note']!r})" if "note" in r else "")
+            for r in self.removed
+        ]
         out += [
             f"~ {c['table']}: {c['model']}: {c['field']}: {c['old']!r} -> {c['new']!r}"
             for c in self.changed
@@ -266,6 +269,14 @@ def _seq_insert(doc: CommentedMap, index: int, item: Any, before: str = "") -> N
         _give_head(doc, before)
 
 
+def _removal(table: str, row: CommentedMap) -> dict[str, Any]:
+    """A removed row for the report; a hand-written note it carried is shown, not lost quietly."""
+    entry = {"table": table, "model": row.get("model")}
+    if row.get("note") is not None:
+        entry["note"] = row["note"]
+    return entry
+
+
 def _merge_rows(
     report: Report,
     table: str,
@@ -279,11 +290,10 @@ def _merge_rows(
     owned = dict.fromkeys([*scraped.fields, *old_fields, *OWNED_EXTRA])
     # Removals first, from the end so indices stay valid. They are made even when the
     # caller will refuse them, so the report is complete; a refused run writes nothing.
-    for index in range(len(seq) - 1, -1, -1):
-        model = seq[index].get("model")
-        if model not in wanted:
-            report.removed.append({"table": table, "model": model})
-            _seq_delete(doc, index)  # the comments above it go with it
+    gone = [i for i, row in enumerate(seq) if row.get("model") not in wanted]
+    report.removed += [_removal(table, seq[i]) for i in gone]
+    for index in reversed(gone):
+        _seq_delete(doc, index)  # the comments above it go with it
     position = {row.get("model"): i for i, row in enumerate(seq)}
     for index, row in enumerate(scraped.rows):
         model = row["model"]
@@ -432,8 +442,7 @@ def reconcile(
         scraped_names = {t.spec.table for t in page.tables}
         for path, old in existing.items():
             if old["source"]["page"] == page.page and path.stem not in scraped_names:
-                for row in old["rows"]:
-                    report.removed.append({"table": path.stem, "model": row.get("model")})
+                report.removed += [_removal(path.stem, row) for row in old["rows"]]
                 deletions.append(path)
     if report.removed and not allow_removals:
         shown = ", ".join(f"{r['table']}: {r['model']}" for r in report.removed[:5])

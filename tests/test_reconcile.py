@@ -179,6 +179,7 @@ rows:
     model_name: DeepSeek R1 Distill Llama 70B
     context_length: 131072
     quantization: FP16
+    note: gone soon
   # About Distill Qwen 1.5B: must stay above it.
   - model: deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B
     organization: DeepSeek
@@ -246,8 +247,8 @@ def test_comments_and_notes_survive_changes_additions_and_removals(
     assert out.splitlines() == [
         "+ serverless-chat: deepseek-ai/New-Distill",
         "+ serverless-chat: acme/last",
+        "- serverless-chat: deepseek-ai/DeepSeek-R1-Distill-Llama-70B (its note: 'gone soon')",
         "- serverless-chat: upstage/SOLAR-10.7B-Instruct-v1.0",
-        "- serverless-chat: deepseek-ai/DeepSeek-R1-Distill-Llama-70B",
         "~ serverless-chat: deepseek-ai/DeepSeek-R1: context_length: 128000 -> 131072",
         "? serverless-chat: acme/last: new organization value 'Acme'",
     ]

@@ -252,13 +252,16 @@ def parse_text(text: str, path: Path) -> ScrapedPage:
                 declared.setdefault(title, (tok.map or [0])[0] + 1)
             i += 2
         elif tok.type == "paragraph_open":
-            first = (tokens[i + 1].content.splitlines() or [""])[0].strip()
-            if first.startswith("|") and first.endswith("|") and first.count("|") >= 3:
-                line = (tok.map or [0])[0] + 1
-                raise ScrapeError(
-                    f"{path}:{line}: a table without a separator row (| --- |) under "
-                    f"{_nearest(headings)!r}"
-                )
+            # Table-looking lines markdown-it did not take as a table: the separator row is
+            # missing, or its cells do not match the header's.
+            for offset, text_line in enumerate(_NEWLINE.split(tokens[i + 1].content)):
+                row_text = text_line.strip()
+                if row_text.startswith("|") and row_text.endswith("|") and row_text.count("|") >= 3:
+                    line = (tok.map or [0])[0] + 1 + offset
+                    raise ScrapeError(
+                        f"{path}:{line}: a table without a separator row (| --- |) under "
+                        f"{_nearest(headings)!r}, or with one that does not match its header"
+                    )
         elif tok.type == "table_open":
             line = (tok.map or [0])[0] + 1
             if not headings:

@@ -122,6 +122,16 @@ CASES = [
         ["a table without a separator row", "'Chat Models'"],
     ),
     (
+        "separator-row-does-not-match-header",
+        chat(GOOD, header=HEADER.replace("|---|---|---|---|---|", "|---|---|---|---|")),
+        [":8:", "a table without a separator row", "does not match its header"],
+    ),
+    (
+        "table-lines-after-prose",
+        chat(GOOD) + "\nSome prose\n| Meta | L2 | meta-llama/L2 | 8192 | FP8 |\n",
+        [":13:", "a table without a separator row"],
+    ),
+    (
         "html-in-cell",
         chat("| Meta | L2<br>x | meta-llama/L2 | 8192 | FP8 |\n"),
         ["row 1", "column 'Model Name'", "HTML"],

@@ -240,6 +240,25 @@ def _give_head(doc: CommentedMap, rest: str) -> None:
     entry[3] = [CommentToken(text, CommentMark(len(rest) - len(text)), None)]
 
 
+def _normalise_comments(doc: CommentedMap) -> None:
+    """Move comments ruamel filed as "before item i" (it does so after a flow-style value)
+    to the tail of item i - 1 (or the head of the rows), where the functions above look."""
+    seq: CommentedSeq = doc["rows"]
+    for index in sorted(seq.ca.items):
+        entry = seq.ca.items[index]
+        tokens = entry[1] if len(entry) > 1 else None
+        if not tokens or index >= len(seq):
+            continue
+        entry[1] = None
+        if not any(entry):
+            del seq.ca.items[index]
+        text = "".join(" " * t.column + t.value if t.value.strip() else t.value for t in tokens)
+        if index > 0:
+            _give_tail(seq[index - 1], _take_tail(seq[index - 1]) + text)
+        else:
+            _give_head(doc, _take_head(doc) + text)
+
+
 def _seq_delete(doc: CommentedMap, index: int) -> tuple[Any, str]:
     """Remove a row: the comments above the next row stay above it. Returns the row and the
     comments that were above it."""
@@ -285,6 +304,7 @@ def _merge_rows(
     old_fields: list[str],
 ) -> None:
     seq: CommentedSeq = doc["rows"]
+    _normalise_comments(doc)
     wanted = {r["model"] for r in scraped.rows}
     # Cells of dropped columns are owned too: they go with their column.
     owned = dict.fromkeys([*scraped.fields, *old_fields, *OWNED_EXTRA])

@@ -155,13 +155,6 @@ def _row_map(row: dict[str, Any]) -> CommentedMap:
 # to the entry that now precedes the same text.
 
 
-def _tail_slot(node: Any) -> tuple[CommentedMap, Any] | None:
-    """The mapping and key whose comment token holds the comments that follow `node`."""
-    if isinstance(node, CommentedMap) and node:
-        return node, next(reversed(node))
-    return None
-
-
 def _split(text: str) -> tuple[str, str]:
     """(end-of-line comment, following full-line comments) of a comment token's text."""
     if text.startswith("#"):
@@ -170,11 +163,8 @@ def _split(text: str) -> tuple[str, str]:
     return "", text[1:] if text.startswith("\n") else text
 
 
-def _take_tail(node: Any) -> str:
-    slot = _tail_slot(node)
-    if slot is None:
-        return ""
-    mapping, key = slot
+def _take_comment(mapping: CommentedMap, key: Any) -> str:
+    """Detach the full-line comments that follow `key` (its end-of-line comment stays)."""
     entry = mapping.ca.items.get(key)
     if not entry or len(entry) < 3 or entry[2] is None:
         return ""
@@ -186,38 +176,46 @@ def _take_tail(node: Any) -> str:
     return rest
 
 
-def _give_tail(node: Any, rest: str) -> None:
-    slot = _tail_slot(node)
-    if not rest or slot is None:
+def _give_comment(mapping: CommentedMap, key: Any, rest: str) -> None:
+    """Attach full-line comments after `key`, replacing any it had."""
+    if not rest:
         return
-    mapping, key = slot
     entry = mapping.ca.items.setdefault(key, [None, None, None, None])
-    if entry[2] is None:
-        entry[2] = CommentToken("\n" + rest, CommentMark(0), None)
-    else:
-        eol, _ = _split(entry[2].value)
-        entry[2].value = eol + "\n" + rest
+    eol = _split(entry[2].value)[0] if entry[2] is not None else ""
+    entry[2] = CommentToken(eol + "\n" + rest, CommentMark(0), None)
+
+
+def _take_tail(node: Any) -> str:
+    """The comments that follow a row (they sit after its last key)."""
+    if isinstance(node, CommentedMap) and node:
+        return _take_comment(node, next(reversed(node)))
+    return ""
+
+
+def _give_tail(node: Any, rest: str) -> None:
+    if isinstance(node, CommentedMap) and node:
+        _give_comment(node, next(reversed(node)), rest)
 
 
 def _add_key(target: CommentedMap, key: str, value: Any, owned: Any) -> None:
-    """Add an owned key before the hand-written ones (`note:`), keeping comments in place."""
-    hand = [i for i, k in enumerate(target) if k not in owned]
-    if hand:
-        target.insert(hand[0], key, value)
-        return
-    tail = _take_tail(target)
-    target[key] = value
-    _give_tail(target, tail)
+    """Add an owned key before the hand-written ones (`note:`); the comments that were
+    above the key now after it stay above that key."""
+    keys = list(target)
+    at = next((i for i, k in enumerate(keys) if k not in owned), len(keys))
+    displaced = _take_comment(target, keys[at - 1]) if at > 0 else ""
+    target.insert(at, key, value)
+    _give_comment(target, key, displaced)
 
 
 def _del_key(target: CommentedMap, key: str) -> None:
-    last = next(reversed(target))
-    if last == key and len(target) > 1:
-        tail = _take_tail(target)
-        del target[key]
-        _give_tail(target, tail)
-    else:
-        del target[key]
+    """Remove a key; the comments above the key after it stay above that key."""
+    keys = list(target)
+    at = keys.index(key)
+    rest = _take_comment(target, key)
+    del target[key]
+    if at > 0:
+        _take_comment(target, keys[at - 1])  # it described the removed key
+        _give_comment(target, keys[at - 1], rest)
 
 
 def _take_head(doc: CommentedMap) -> str:

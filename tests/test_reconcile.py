@@ -520,3 +520,40 @@ def test_comments_follow_first_row_removal_and_moves(
     )
     code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
     assert (code, out) == (0, "catalog is up to date\n")
+
+
+def test_comments_between_keys_stay_above_their_key(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    image = work / "catalog" / "serverless-image.yaml"
+    edit(
+        image,
+        "    footnotes: [model_name]\n    na: [default_steps]\n",
+        "    # About the footnote: goes with it.\n    footnotes: [model_name]\n"
+        "    # About N/A: stays above it.\n    na: [default_steps]\n"
+        "    # About the note: stays above it.\n    note: free tier\n",
+    )
+    page = work / "snapshots" / "serverless-models.md"
+    edit(page, "| Flux.1 [schnell] (free)* |", "| Flux.1 [schnell] (free) |")
+    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    assert code == 0, out
+    assert (
+        "    default_steps: null\n"
+        "    # About N/A: stays above it.\n"
+        "    na: [default_steps]\n"
+        "    # About the note: stays above it.\n"
+        "    note: free tier\n"
+        "  - model: black-forest-labs/FLUX.1-schnell\n"
+    ) in image.read_text()
+    # And back: the footnote key returns before the hand-written note.
+    edit(page, "| Flux.1 [schnell] (free) |", "| Flux.1 [schnell] (free)* |")
+    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    assert code == 0, out
+    assert (
+        "    default_steps: null\n"
+        "    # About N/A: stays above it.\n"
+        "    na: [default_steps]\n"
+        "    footnotes: [model_name]\n"
+        "    # About the note: stays above it.\n"
+        "    note: free tier\n"
+    ) in image.read_text()

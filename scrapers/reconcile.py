@@ -105,7 +105,7 @@ def _flow(items: list[Any]) -> CommentedSeq:
     return seq
 
 
-def _new_doc(scraped: ScrapedTable, source: dict[str, str]) -> CommentedMap:
+def _new_doc(scraped: ScrapedTable, source: CommentedMap) -> CommentedMap:
     doc = CommentedMap()
     doc["table"] = scraped.spec.table
     doc["kind"] = scraped.spec.kind
@@ -113,7 +113,7 @@ def _new_doc(scraped: ScrapedTable, source: dict[str, str]) -> CommentedMap:
         doc["method"] = scraped.spec.method
     if scraped.spec.category is not None:
         doc["category"] = scraped.spec.category
-    doc["source"] = CommentedMap()
+    doc["source"] = source
     doc["columns"] = CommentedSeq()
     doc["rows"] = CommentedSeq()
     doc.yaml_set_start_comment(
@@ -306,7 +306,7 @@ def _merge_rows(
     wanted = {r["model"] for r in scraped.rows}
     # Cells of dropped columns are owned too: they go with their column.
     owned = dict.fromkeys([*scraped.fields, *old_fields, *OWNED_EXTRA])
-    # Removals first, from the end so indices stay valid. They are made even when the
+    # Removals first (from the end, so indices stay valid). They are made even when the
     # caller will refuse them, so the report is complete; a refused run writes nothing.
     gone = [i for i, row in enumerate(seq) if row.get("model") not in wanted]
     report.removed += [_removal(table, seq[i]) for i in gone]
@@ -367,8 +367,7 @@ def _merge_table(
                     "value": scraped.spec.category,
                 }
             )
-        doc = _new_doc(scraped, source)
-        doc["source"] = meta
+        doc = _new_doc(scraped, meta)
     src = doc["source"]
     for key, value in meta.items():
         _set(report, table, "(source)", src, key, value, meta)
@@ -456,12 +455,13 @@ def reconcile(
             text = yamlio.dumps(doc)
             if text != before:
                 outputs[path] = text
-        # A table that vanished from a page it used to be on: every row is a removal.
-        scraped_names = {t.spec.table for t in page.tables}
-        for path, old in existing.items():
-            if old["source"]["page"] == page.page and path.stem not in scraped_names:
-                report.removed += [_removal(path.stem, row) for row in old["rows"]]
-                deletions.append(path)
+    # A table that vanished from the pages it came from (and no page now gives): every row
+    # is a removal.
+    read = {page.page for page in pages}
+    for path, old in existing.items():
+        if old["source"]["page"] in read and path.stem not in claimed:
+            report.removed += [_removal(path.stem, row) for row in old["rows"]]
+            deletions.append(path)
     if report.removed and not allow_removals:
         shown = ", ".join(f"{r['table']}: {r['model']}" for r in report.removed[:5])
         more = ", …" if len(report.removed) > 5 else ""

@@ -557,3 +557,28 @@ def test_comments_between_keys_stay_above_their_key(
         "    # About the note: stays above it.\n"
         "    note: free tier\n"
     ) in image.read_text()
+
+
+def test_table_moved_to_another_page_is_not_a_removal(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = work / "snapshots" / "serverless-models.md"
+    text = page.read_text()
+    start, end = text.index("### Audio Models"), text.index("### Code Models")
+    page.write_text(text[:start] + text[end:])
+    head = text[: text.index("### Chat Models")]
+    # The new page sorts before the old one, so the order of pages does not matter.
+    (work / "snapshots" / "audio.md").write_text(head + text[start:end])
+    code, out, _ = run(work, "--json", capsys=capsys, pages=["audio.md", "serverless-models.md"])
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["removed"] == report["added"] == []
+    assert report["changed"] == [
+        {
+            "table": "serverless-audio",
+            "model": "(source)",
+            "field": "page",
+            "old": "serverless-models",
+            "new": "audio",
+        }
+    ]

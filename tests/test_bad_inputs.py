@@ -127,12 +127,17 @@ def test_ten_megabyte_page_is_refused_quickly(
     assert err == f"error: {path}: page is larger than {MAX_PAGE_BYTES} bytes; refusing to parse\n"
 
 
-def test_page_just_under_the_limit_parses(tmp_path: Path) -> None:
-    from scrapers.parse import parse_file
+def test_the_page_limit_is_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scrapers.parse
 
-    path = big_page(tmp_path, MAX_PAGE_BYTES - 100)
-    (table,) = parse_file(path).tables
-    assert len(table.rows) > 30_000
+    path = big_page(tmp_path, 200_000)
+    size = len(path.read_bytes())
+    monkeypatch.setattr(scrapers.parse, "MAX_PAGE_BYTES", size)
+    (table,) = scrapers.parse.parse_file(path).tables
+    assert len(table.rows) > 3_000
+    monkeypatch.setattr(scrapers.parse, "MAX_PAGE_BYTES", size - 1)
+    with pytest.raises(scrapers.parse.ScrapeError, match="page is larger than"):
+        scrapers.parse.parse_file(path)
 
 
 def test_huge_catalog_file_is_refused(catalog: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -101,7 +101,7 @@ def test_every_cell_matches_the_simple_reading(snapshot: str) -> None:
     """Cell by cell: integers where the text is digits, none for N/A and -, text otherwise."""
     simple = simple_tables(SNAPSHOTS / snapshot)
     for section, table in scraped(snapshot).items():
-        assert [c for c in table.headers] == list(simple[section][0])
+        assert table.headers == list(simple[section][0])
         for plain, row in zip(simple[section], table.rows, strict=True):
             for (header, text), name in zip(plain.items(), table.fields, strict=True):
                 marked = text.endswith("*")

@@ -19,7 +19,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from codegen import yamlio
-from codegen.load import load_doc, table_files, validate
+from codegen.load import CatalogError, load_doc, table_files, validate
 from codegen.models import Table
 from scrapers.parse import ScrapedPage, ScrapedTable, ScrapeError
 from scrapers.vocabulary import TABLES
@@ -397,6 +397,16 @@ def _load_table(path: Path) -> CommentedMap:
     """A catalog table file, round-trip loaded and validated; CatalogError when it is not."""
     doc = load_doc(path)
     validate(_TABLE, doc, path)
+    seen: dict[str, int] = {}
+    for index, row in enumerate(doc["rows"]):
+        model = row["model"]
+        line = yamlio.line_of(doc, ["rows", index, "model"])
+        if model in seen:
+            raise CatalogError(
+                f"{path}:{line}: rows.{index}.model: duplicate model id {model!r} "
+                f"(also rows.{seen[model]}); reconcile matches rows by model id"
+            )
+        seen[model] = index
     result: CommentedMap = doc
     return result
 

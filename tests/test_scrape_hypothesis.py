@@ -201,3 +201,33 @@ MODEL = Cell("org/m", "escaped", False)
 @example(cell=Cell("N/A", "link", True), header="Context Length")
 def test_one_cell(cell: Cell, header: str) -> None:
     check(["API Model String", header], [[MODEL, cell]])
+
+
+SNAPSHOT = (
+    (Path(__file__).resolve().parent.parent / "scrapers" / "snapshots")
+    .joinpath("serverless-models.md")
+    .read_text(encoding="utf-8")
+)
+NOISE = st.lists(
+    st.sampled_from([*"|-*`\\<>[]()#\n \t:", "N/A", "\u200b", "é", "\x00", "32K"]), max_size=8
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edits=st.lists(st.tuples(st.integers(0, len(SNAPSHOT)), st.integers(0, 40), NOISE), max_size=4)
+)
+def test_mangled_pages_parse_or_fail_located(edits: list[tuple[int, int, str]]) -> None:
+    """Splicing noise into a real page never crashes the scraper: it parses, or it raises a
+    ScrapeError that names the file."""
+    text = SNAPSHOT
+    for at, cut, noise in edits:
+        text = text[:at] + noise + text[at + cut :]
+    try:
+        page = parse_text(text, PATH)
+    except ScrapeError as exc:
+        assert str(exc).startswith(f"{PATH}"), str(exc)
+        assert "\n" not in str(exc)
+        return
+    for table in page.tables:
+        assert all(isinstance(row["model"], str) and row["model"] for row in table.rows)

@@ -28,11 +28,11 @@ def _number(timer: timeit.Timer, target_ns: int) -> int:
 
 
 def per_call(
-    stmt: str, namespace: dict[str, Any], *, repeat: int, target_ns: int = TARGET_NS
+    stmt: str, namespace: dict[str, Any], *, repeat: int, target_ns: int | None = None
 ) -> Sample:
     """Nanoseconds per execution of `stmt`, one value per repeat."""
     timer = timeit.Timer(stmt, globals=namespace, timer=time.perf_counter_ns)
-    number = _number(timer, target_ns)
+    number = _number(timer, target_ns or TARGET_NS)
     return Sample(tuple(int(t) / number for t in timer.repeat(repeat=repeat, number=number)))
 
 

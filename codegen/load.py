@@ -62,16 +62,34 @@ def load_doc(path: Path) -> Any:
         raise CatalogError(str(exc)) from None
 
 
+def load_validated(adapter: TypeAdapter[Any], path: Path) -> Any:
+    """Fast read-only load and validation; on a validation error, reload round-trip to locate it."""
+    try:
+        plain = yamlio.load_plain(path)
+    except (OSError, yamlio.YamlError) as exc:
+        raise CatalogError(str(exc)) from None
+    try:
+        return adapter.validate_json(json.dumps(plain))
+    except ValidationError:
+        return validate(adapter, load_doc(path), path)
+
+
+def _load_plain(path: Path) -> Any:
+    try:
+        return yamlio.load_plain(path)
+    except (OSError, yamlio.YamlError) as exc:
+        raise CatalogError(str(exc)) from None
+
+
 def load_table(path: Path) -> Table:
-    doc = load_doc(path)
-    table: Table = validate(_TABLE, doc, path)
+    table: Table = load_validated(_TABLE, path)
     if table.table != path.stem:
         raise CatalogError(f"{path}:1: table id {table.table!r} does not match the file name")
     return table
 
 
 def load_model(model: type[M], path: Path) -> M:
-    result: M = validate(TypeAdapter(model), load_doc(path), path)
+    result: M = load_validated(TypeAdapter(model), path)
     return result
 
 
@@ -90,7 +108,7 @@ def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
         raise CatalogError(f"{notes_path}: missing")
     notes = load_model(Notes, notes_path)
     extras = {
-        name: load_doc(catalog_dir / name)
+        name: _load_plain(catalog_dir / name)
         for name in sorted(SPECIAL_FILES - {NOTES_FILE})
         if (catalog_dir / name).exists()
     }
@@ -104,4 +122,8 @@ def _validate_extras(extras: dict[str, Any], catalog_dir: Path) -> None:
 
     for name, doc in extras.items():
         if doc is not None and name in EXTRA_MODELS:
-            validate(EXTRA_MODELS[name], doc, catalog_dir / name)
+            try:
+                EXTRA_MODELS[name].validate_json(json.dumps(doc))
+            except ValidationError:
+                path = catalog_dir / name
+                validate(EXTRA_MODELS[name], load_doc(path), path)  # raises, located

@@ -312,19 +312,24 @@ def _merge_rows(
     report.removed += [_removal(table, seq[i]) for i in gone]
     for index in reversed(gone):
         _seq_delete(doc, index)  # the comments above it go with it
+    # Index of each existing row; `shift` counts rows inserted since it was built, which
+    # pushed every row not yet placed one step down. Rebuilding it after each insertion
+    # made reconciling into a large empty table quadratic.
     position = {row.get("model"): i for i, row in enumerate(seq)}
+    shift = 0
     for index, row in enumerate(scraped.rows):
         model = row["model"]
         if model not in position:
             report.added.append({"table": table, "model": model})
             _seq_insert(doc, index, _row_map(row))
-            position = {r.get("model"): i for i, r in enumerate(seq)}
+            shift += 1
             continue
-        current = position[model]
+        current = position[model] + shift
         if current != index:
             report.moved.append({"table": table, "model": model, "old": current, "new": index})
             _seq_insert(doc, index, *_seq_delete(doc, current))
             position = {r.get("model"): i for i, r in enumerate(seq)}
+            shift = 0
         target: CommentedMap = seq[index]
         for key in owned:
             if key in row:

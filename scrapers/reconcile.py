@@ -9,11 +9,13 @@ it. Nothing is written unless every file merges and validates.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
@@ -286,7 +288,7 @@ def _seq_insert(doc: CommentedMap, index: int, item: Any, before: str = "") -> N
         _give_head(doc, before)
 
 
-def _removal(table: str, row: CommentedMap) -> dict[str, Any]:
+def _removal(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A removed row for the report; a hand-written note it carried is shown, not lost quietly."""
     entry = {"table": table, "model": row.get("model")}
     if row.get("note") is not None:
@@ -416,6 +418,56 @@ def _load_table(path: Path) -> CommentedMap:
     return result
 
 
+def _read_table(path: Path) -> dict[str, Any]:
+    """A catalog table as plain data, validated, through the fast read-only loader.
+
+    Only tables the docs changed are loaded round-trip (about four times slower) to be
+    edited; on any problem the round-trip load reports it with its line.
+    """
+    try:
+        plain: dict[str, Any] = yamlio.load_plain(path)
+    except (OSError, yamlio.YamlError) as exc:
+        raise CatalogError(str(exc)) from None
+    try:
+        _TABLE.validate_json(json.dumps(plain))
+    except ValidationError:
+        _load_table(path)  # raises, located
+    models = [row["model"] for row in plain["rows"]]
+    if len(set(models)) != len(models):
+        _load_table(path)  # raises, located
+    return plain
+
+
+_ABSENT = object()
+
+
+def _unchanged(plain: Mapping[str, Any], scraped: ScrapedTable, source: Mapping[str, str]) -> bool:
+    """Whether merging `scraped` into this table would change no owned value, key or order."""
+    spec = scraped.spec
+    expected_source = {
+        "url": source["url"],
+        "page": scraped.page,
+        "section": spec.section,
+        "snapshot": source["snapshot"],
+    }
+    if plain.get("source") != expected_source:
+        return False
+    columns = [
+        {"field": f, "header": h} for f, h in zip(scraped.fields, scraped.headers, strict=True)
+    ]
+    if plain.get("columns") != columns:
+        return False
+    rows = plain["rows"]
+    if [r["model"] for r in rows] != [r["model"] for r in scraped.rows]:
+        return False
+    owned = [*scraped.fields, *OWNED_EXTRA]
+    for old, new in zip(rows, scraped.rows, strict=True):
+        for key in owned:
+            if old.get(key, _ABSENT) != new.get(key, _ABSENT):
+                return False
+    return True
+
+
 def reconcile(
     pages: list[ScrapedPage],
     catalog_dir: Path,
@@ -429,7 +481,7 @@ def reconcile(
     replaced atomically.
     """
     report = Report()
-    existing = {path: _load_table(path) for path in table_files(catalog_dir)}
+    existing = {path: _read_table(path) for path in table_files(catalog_dir)}
     known: dict[str, set[Any]] = {f: set() for f in VOCABULARY_FIELDS}
     for doc in existing.values():
         for row in doc["rows"]:
@@ -455,7 +507,10 @@ def reconcile(
                 )
             claimed[table] = page.path
             path = catalog_dir / f"{table}.yaml"
-            current = existing.get(path)
+            plain = existing.get(path)
+            if plain is not None and _unchanged(plain, scraped, page.source):
+                continue  # nothing to merge; its values are all known already
+            current = _load_table(path) if plain is not None else None
             before = yamlio.dumps(current) if current is not None else None
             doc = _merge_table(report, current, scraped, page.source)
             for row in scraped.rows:

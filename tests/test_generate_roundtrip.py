@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import typing
 from pathlib import Path
@@ -136,14 +135,14 @@ def test_python_constants_hold_the_catalog_values(catalog: Catalog) -> None:
             mapping = by_method[table.method]
             assert list(mapping) == [r.model for r in table.rows]
             for row in table.rows:
-                got = dataclasses.asdict(mapping[row.model])
+                got = mapping[row.model]._asdict()
                 want = row.model_dump(exclude={"na"})
                 assert got == {**want, "method": table.method, "footnotes": row.footnotes}
         elif isinstance(table, ServerlessTable):
             records = _data.SERVERLESS[table.category]
             assert list(records) == [r.model for r in table.rows]
             for served in table.rows:
-                got = dataclasses.asdict(records[served.model])
+                got = records[served.model]._asdict()
                 assert got.pop("category") == table.category
                 note = catalog.notes.categories.get(table.category)
                 assert got.pop("endpoint") == (note.endpoint if note else None)

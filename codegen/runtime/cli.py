@@ -29,13 +29,13 @@ JSON output (--json) is one object on stdout; its keys are stable and only ever 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from together_catalog._data import SERVERLESS
+from together_catalog._frozen import Frozen
 from together_catalog.lookup import (
     FINETUNE_METHODS,
     all_model_ids,
@@ -187,9 +187,8 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join([line(headers), rule, *(line(r) for r in cells)])
 
 
-def _record(record: object) -> dict[str, Any]:
-    data: dict[str, Any] = dataclasses.asdict(record)  # type: ignore[call-overload]
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+def _record(record: Frozen) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in record._asdict().items()}
 
 
 def _print_json(payload: object) -> None:

@@ -7,10 +7,10 @@ instead of KeyError's bare quoted key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from together_catalog.validate import Violation
 
 __all__ = ["FineTuneRequestError", "UnknownModelError", "closest_ids"]

@@ -10,7 +10,6 @@ imported it), which keeps it out of the package's import time.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Literal, overload
 
 from together_catalog._data import (
     GRADIENT_ACCUMULATION_BATCH_SIZE,
@@ -22,8 +21,10 @@ from together_catalog._data import (
 )
 from together_catalog.lookup import job_limits
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
 if TYPE_CHECKING:
     from decimal import Decimal
+    from typing import Literal, overload
 
 __all__ = [
     "effective_batch_size",
@@ -95,14 +96,28 @@ def megapixels(width: int, height: int) -> float:
     return _positive_int("width", width) * _positive_int("height", height) / MEGAPIXEL_DIVISOR
 
 
-@overload
-def image_cost(
-    model: str, *, width: int, height: int, price_per_megapixel: Decimal, steps: int | None = None
-) -> Decimal: ...
-@overload
-def image_cost(
-    model: str, *, width: int, height: int, price_per_megapixel: float, steps: int | None = None
-) -> float: ...
+if TYPE_CHECKING:  # the overloads are for type checkers; `typing.overload` stays unimported
+
+    @overload
+    def image_cost(
+        model: str,
+        *,
+        width: int,
+        height: int,
+        price_per_megapixel: Decimal,
+        steps: int | None = None,
+    ) -> Decimal: ...
+    @overload
+    def image_cost(
+        model: str,
+        *,
+        width: int,
+        height: int,
+        price_per_megapixel: float,
+        steps: int | None = None,
+    ) -> float: ...
+
+
 def image_cost(
     model: str,
     *,

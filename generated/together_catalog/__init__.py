@@ -5,7 +5,9 @@
 Everything here is generated from Together's published docs tables (see `table_info` for the
 page, section and snapshot date of each). The package imports only the standard library so
 that `import together_catalog` stays in the low milliseconds and is safe in any application;
-the Hypothesis strategies live in `together_catalog.testing`, imported on demand.
+the Hypothesis strategies live in `together_catalog.testing`, imported on demand. For the same
+reason nothing imported here loads `typing` or `dataclasses`: the `Literal` id aliases
+(`LoraModelId`, ...) and `FineTuneMethod` are imported on first access (`__getattr__`).
 
 Quick use::
 
@@ -18,28 +20,10 @@ Quick use::
 
 from __future__ import annotations
 
-from together_catalog._ids import (
-    AudioModelId,
-    ChatModelId,
-    CodeModelId,
-    EmbeddingModelId,
-    FineTunableModelId,
-    FullModelId,
-    ImageModelId,
-    LanguageModelId,
-    LongContextLoraModelId,
-    LoraModelId,
-    ModerationModelId,
-    RerankModelId,
-    ServerlessLoraBaseId,
-    ServerlessModelId,
-    VisionModelId,
-)
 from together_catalog._records import FineTuneLimits, LoraBase, ServerlessModel, TableInfo
 from together_catalog.errors import FineTuneRequestError, UnknownModelError
 from together_catalog.lookup import (
     FINETUNE_METHODS,
-    FineTuneMethod,
     ServerlessLoraAnswer,
     all_model_ids,
     fine_tunable_models,
@@ -75,6 +59,63 @@ from together_catalog.validate import (
     is_valid_finetune_request,
     validate_finetune_request,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
+if TYPE_CHECKING:
+    from together_catalog._aliases import FineTuneMethod
+    from together_catalog._ids import (
+        AudioModelId,
+        ChatModelId,
+        CodeModelId,
+        EmbeddingModelId,
+        FineTunableModelId,
+        FullModelId,
+        ImageModelId,
+        LanguageModelId,
+        LongContextLoraModelId,
+        LoraModelId,
+        ModerationModelId,
+        RerankModelId,
+        ServerlessLoraBaseId,
+        ServerlessModelId,
+        VisionModelId,
+    )
+
+#: Public names served on first access by `__getattr__`: the `Literal` id aliases (which need
+#: `typing`, most of the import budget) -> the module that defines them.
+_LAZY = {
+    "AudioModelId": "_ids",
+    "ChatModelId": "_ids",
+    "CodeModelId": "_ids",
+    "EmbeddingModelId": "_ids",
+    "FineTunableModelId": "_ids",
+    "FineTuneMethod": "_aliases",
+    "FullModelId": "_ids",
+    "ImageModelId": "_ids",
+    "LanguageModelId": "_ids",
+    "LongContextLoraModelId": "_ids",
+    "LoraModelId": "_ids",
+    "ModerationModelId": "_ids",
+    "RerankModelId": "_ids",
+    "ServerlessLoraBaseId": "_ids",
+    "ServerlessModelId": "_ids",
+    "VisionModelId": "_ids",
+}
+
+
+def __getattr__(name: str) -> object:
+    """PEP 562: import the module defining a lazy public name on first access, then cache it."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(__import__(f"{__name__}.{module}", fromlist=[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "CODES",

@@ -7,11 +7,14 @@ Mappings keep docs order; they are MappingProxyType views, so callers cannot edi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final
 
 from together_catalog._records import FineTuneLimits, LoraBase, ServerlessModel, TableInfo
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Final
 
 #: Fine-tuning limits, method lora: model id -> limits, in docs order.
 LORA: Final[Mapping[str, FineTuneLimits]] = MappingProxyType(

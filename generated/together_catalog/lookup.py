@@ -10,9 +10,6 @@ publishes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final, Literal
-
 from together_catalog._data import (
     FULL,
     LORA,
@@ -27,6 +24,13 @@ from together_catalog._data import (
 from together_catalog._frozen import Frozen
 from together_catalog._records import FineTuneLimits, LoraBase, ServerlessModel, TableInfo
 from together_catalog.errors import UnknownModelError, closest_ids
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Final
+
+    from together_catalog._aliases import FineTuneMethod
 
 __all__ = [
     "FINETUNE_METHODS",
@@ -55,7 +59,17 @@ __all__ = [
     "table_info",
 ]
 
-FineTuneMethod = Literal["lora", "full", "lora_long_context"]
+
+def __getattr__(name: str) -> object:
+    # The `FineTuneMethod` alias needs `typing`; it is imported only when first asked for.
+    if name == "FineTuneMethod":
+        from together_catalog._aliases import FineTuneMethod
+
+        globals()[name] = FineTuneMethod
+        return FineTuneMethod
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 FINETUNE_METHODS: Final[tuple[FineTuneMethod, ...]] = ("lora", "full", "lora_long_context")
 
 _BY_METHOD: Final[Mapping[str, Mapping[str, FineTuneLimits]]] = {

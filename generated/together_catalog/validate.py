@@ -41,14 +41,20 @@ float with no fractional part (8.0) counts as that int.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final, Literal
-
 from together_catalog._data import CONTACT_ONLY_PREFIXES, FULL, LORA, LORA_LONG_CONTEXT
 from together_catalog._frozen import Frozen
 from together_catalog._records import FineTuneLimits
 from together_catalog.errors import FineTuneRequestError, closest_ids
 from together_catalog.lookup import LORA_JOB, fine_tunable_models, finetune_table_id
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Final, Literal
+
+    from together_catalog._aliases import TrainingMethod as TrainingMethod
+
+    Family = tuple[FineTuneLimits, ...]
 
 __all__ = [
     "CODES",
@@ -59,7 +65,17 @@ __all__ = [
     "validate_finetune_request",
 ]
 
-TrainingMethod = Literal["sft", "dpo"]
+
+def __getattr__(name: str) -> object:
+    # The `TrainingMethod` alias needs `typing`; it is imported only when first asked for.
+    if name == "TrainingMethod":
+        from together_catalog._aliases import TrainingMethod
+
+        globals()[name] = TrainingMethod
+        return TrainingMethod
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 TRAINING_METHODS: Final[tuple[str, ...]] = ("sft", "dpo")
 
 #: Every violation code, in the order violations are reported.
@@ -113,13 +129,12 @@ class Violation(Frozen):
         table: str | None = None,
         suggestion: str | None = None,
     ) -> None:
-        setter = object.__setattr__
-        setter(self, "code", code)
-        setter(self, "field", field)
-        setter(self, "message", message)
-        setter(self, "limit", limit)
-        setter(self, "table", table)
-        setter(self, "suggestion", suggestion)
+        _set_code(self, code)
+        _set_field(self, field)
+        _set_message(self, message)
+        _set_limit(self, limit)
+        _set_table(self, table)
+        _set_suggestion(self, suggestion)
 
     def __str__(self) -> str:
         text = f"{self.field}: {self.message} [{self.code}]"
@@ -136,6 +151,13 @@ class Violation(Frozen):
             "table": self.table,
             "suggestion": self.suggestion,
         }
+
+
+# The slots' own setters, bound once: a failing check builds a Violation per broken rule, and
+# calling these directly takes about half the time of `object.__setattr__` by name.
+_set_code, _set_field, _set_message, _set_limit, _set_table, _set_suggestion = (
+    Violation.__dict__[name].__set__ for name in Violation._fields
+)
 
 
 def check_finetune_request(
@@ -164,7 +186,7 @@ def check_finetune_request(
             max_batch, max_length = row.max_batch_size_dpo, row.context_length_dpo
         else:
             return _collect(
-                model, lora, training_method, batch_size, max_seq_length, from_checkpoint
+                row, model, lora, training_method, batch_size, max_seq_length, from_checkpoint
             )
         if (
             (batch_size == "max" if type(batch_size) is str else False)
@@ -174,7 +196,7 @@ def check_finetune_request(
             or (type(max_seq_length) is int and 0 < max_seq_length <= max_length)
         ):
             return ()
-    return _collect(model, lora, training_method, batch_size, max_seq_length, from_checkpoint)
+    return _collect(row, model, lora, training_method, batch_size, max_seq_length, from_checkpoint)
 
 
 def is_valid_finetune_request(
@@ -220,9 +242,11 @@ def validate_finetune_request(
 
 
 _NO_ROWS: Final[Mapping[str, FineTuneLimits]] = {}
+_NUMBER: Final = (int, float)
 
 
 def _collect(
+    row: FineTuneLimits | None,
     model: object,
     lora: object,
     training_method: object,
@@ -230,9 +254,14 @@ def _collect(
     max_seq_length: object,
     from_checkpoint: object,
 ) -> tuple[Violation, ...]:
-    """The slow path: find and explain every violation (reached only when something is off)."""
+    """The slow path: find and explain every violation (reached only when something is off).
+
+    `row` is the row the hot path found for a string id and a bool or None `lora` (nothing
+    to explain about either), or None to look it up and say why there is none.
+    """
     out: list[Violation] = []
-    row = _row_for(model, lora, out)
+    if row is None:
+        row = _row_for(model, lora, out)
 
     method_ok = isinstance(training_method, str) and training_method in TRAINING_METHODS
     if not method_ok:
@@ -248,7 +277,10 @@ def _collect(
         )
     check = row if method_ok else None
 
-    if not (batch_size == "max" if isinstance(batch_size, str) else _is_int(batch_size)):
+    # `type(x) is int` first: the usual value is decided without calling _is_int.
+    if type(batch_size) is not int and not (
+        batch_size == "max" if isinstance(batch_size, str) else _is_int(batch_size)
+    ):
         out.append(
             Violation(
                 "invalid-batch-size-type",
@@ -257,10 +289,14 @@ def _collect(
                 suggestion="pass a whole number of examples or 'max'",
             )
         )
-    elif check is not None and isinstance(batch_size, int | float):
+    elif check is not None and isinstance(batch_size, _NUMBER):
         _check_batch(check, str(training_method), int(batch_size), out)
 
-    if max_seq_length is not None and not _is_int(max_seq_length):
+    if (
+        max_seq_length is not None
+        and type(max_seq_length) is not int
+        and not _is_int(max_seq_length)
+    ):
         out.append(
             Violation(
                 "invalid-max-seq-length-type",
@@ -269,7 +305,7 @@ def _collect(
                 suggestion="pass a whole number of tokens, or None for the model's default",
             )
         )
-    elif isinstance(max_seq_length, int | float):
+    elif isinstance(max_seq_length, _NUMBER):
         max_seq_length = int(max_seq_length)
         if max_seq_length < 1:
             out.append(
@@ -379,9 +415,15 @@ def _row_for(model: object, lora: object, out: list[Violation]) -> FineTuneLimit
     return None
 
 
+# The two checks below run on most failing requests, so they build Violations positionally
+# (code, field, message, limit, table, suggestion): keywords cost a dict per instance.
+
+
 def _check_batch(row: FineTuneLimits, method: str, batch_size: int, out: list[Violation]) -> None:
     upper = row.max_batch_size_sft if method == "sft" else row.max_batch_size_dpo
     lower = row.min_batch_size
+    if lower <= batch_size <= upper:
+        return
     table = finetune_table_id(row.method)
     where = f"{_METHOD_WORD[row.method]} on {row.model}"
     if lower > upper:
@@ -399,9 +441,9 @@ def _check_batch(row: FineTuneLimits, method: str, batch_size: int, out: list[Vi
                 "batch-size-too-small",
                 "batch_size",
                 f"batch_size {batch_size} is below the min batch size {lower} for {where}",
-                limit=lower,
-                table=table,
-                suggestion=f"min batch for {where} is {lower}; {hint}",
+                lower,
+                table,
+                f"min batch for {where} is {lower}; {hint}",
             )
         )
     if batch_size > upper:
@@ -411,9 +453,9 @@ def _check_batch(row: FineTuneLimits, method: str, batch_size: int, out: list[Vi
                 "batch_size",
                 f"batch_size {batch_size} exceeds the max {method.upper()} batch size {upper} "
                 f"for {where}",
-                limit=upper,
-                table=table,
-                suggestion=f"max {method.upper()} batch for {where} is {upper}; {hint}",
+                upper,
+                table,
+                f"max {method.upper()} batch for {where} is {upper}; {hint}",
             )
         )
 
@@ -422,11 +464,11 @@ def _check_length(row: FineTuneLimits, method: str, length: int, out: list[Viola
     upper = row.context_length_sft if method == "sft" else row.context_length_dpo
     if length <= upper:
         return
-    where = f"{_METHOD_WORD[row.method]} on {row.model}"
+    word = _METHOD_WORD[row.method]
     alternative = _longer_context(row.model, method, length, lora_job=row.method != "full")
     if alternative is not None:
         suggestion = (
-            f"long context on {_METHOD_WORD[row.method]}: use {alternative} with LoRA "
+            f"long context on {word}: use {alternative} with LoRA "
             f"(or max_seq_length at most {upper})"
         )
     else:
@@ -436,10 +478,10 @@ def _check_length(row: FineTuneLimits, method: str, length: int, out: list[Viola
             "max-seq-length-too-large",
             "max_seq_length",
             f"max_seq_length {length} exceeds the {method.upper()} context length {upper} "
-            f"for {where}",
-            limit=upper,
-            table=finetune_table_id(row.method),
-            suggestion=suggestion,
+            f"for {word} on {row.model}",
+            upper,
+            finetune_table_id(row.method),
+            suggestion,
         )
     )
 
@@ -455,19 +497,44 @@ def family_key(model: str) -> str:
     return "-".join(kept)
 
 
+#: The LoRA and long-context LoRA rows of each model family (see `family_key`), LoRA rows
+#: first, each table in docs order: by family key, and by every fine-tunable id. Built on the
+#: first over-long request, so the import and valid requests never pay for it.
+_families: tuple[Mapping[str, Family], Mapping[str, Family]] | None = None
+
+
+def _family(model: str) -> Family:
+    """The LoRA rows whose id is `model` or one of its other context sizes."""
+    global _families
+    families = _families
+    if families is None:
+        grouped: dict[str, list[FineTuneLimits]] = {}
+        for rows in (LORA, LORA_LONG_CONTEXT):
+            for other, row in rows.items():
+                grouped.setdefault(family_key(other), []).append(row)
+        keyed = {key: tuple(rows) for key, rows in grouped.items()}
+        ids = dict.fromkeys([*LORA, *LORA_LONG_CONTEXT, *FULL])
+        families = _families = (keyed, {m: keyed.get(family_key(m), ()) for m in ids})
+    by_key, by_id = families
+    found = by_id.get(model)
+    return by_key.get(family_key(model), ()) if found is None else found
+
+
 def _longer_context(model: str, method: str, length: int, *, lora_job: bool) -> str | None:
     """The related LoRA id (the same id, or a long-context variant) that fits `length`."""
-    column = "context_length_sft" if method == "sft" else "context_length_dpo"
-    key = family_key(model)
-    candidates: list[FineTuneLimits] = []
-    for rows in (LORA, LORA_LONG_CONTEXT):
-        for other, row in rows.items():
-            if lora_job and other == model:
-                continue
-            if (other == model or family_key(other) == key) and getattr(row, column) >= length:
-                candidates.append(row)
-    if not candidates:
-        return None
-    # Prefer the same id, then the smallest context that fits (larger variants trade batch).
-    candidates.sort(key=lambda r: (r.model != model, getattr(r, column)))
-    return candidates[0].model
+    sft = method == "sft"
+    best: FineTuneLimits | None = None
+    best_key = (True, 0)
+    for row in _family(model):
+        same = row.model == model
+        if lora_job and same:
+            continue
+        fits = row.context_length_sft if sft else row.context_length_dpo
+        if fits < length:
+            continue
+        # Prefer the same id, then the smallest context that fits (larger variants trade
+        # batch); among equals the first in table order, as a stable sort would keep it.
+        key = (not same, fits)
+        if best is None or key < best_key:
+            best, best_key = row, key
+    return None if best is None else best.model

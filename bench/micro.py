@@ -80,51 +80,7 @@ def _together_catalog() -> list[Case]:
             ns,
         ),
     ]
-    return cases + _longer_context_whatif(tc, ns)
-
-
-def _longer_context_whatif(tc: Any, ns: dict[str, Any]) -> list[Case]:
-    """The invalid request again, with bench.whatif's indexed long-context suggestion."""
-    from together_catalog import validate
-    from together_catalog._data import FULL, LORA
-
-    from bench.whatif import indexed_longer_context
-
-    shipped = getattr(validate, "_longer_context", None)
-    if shipped is None:
-        return []  # the runtime changed shape; nothing to compare
-    indexed = indexed_longer_context(validate)
-    # Just past each published limit, and past the long-context sizes.
-    for model in [*LORA, *FULL]:
-        rows = [table[model] for table in (LORA, FULL) if model in table]
-        limits = {r.context_length_sft for r in rows} | {r.context_length_dpo for r in rows}
-        for length in sorted({*limits, 32768, 65536, 131072}):
-            for method in ("sft", "dpo"):
-                for lora_job in (True, False):
-                    want = shipped(model, method, length + 1, lora_job=lora_job)
-                    got = indexed(model, method, length + 1, lora_job=lora_job)
-                    if want != got:
-                        raise AssertionError(f"what-if differs: {model} {method} {length + 1}")
-
-    def check_indexed(**request: Any) -> Any:
-        validate._longer_context = indexed
-        try:
-            return tc.check_finetune_request(**request)
-        finally:
-            validate._longer_context = shipped
-
-    if check_indexed(**ns["bad"]) != tc.check_finetune_request(**ns["bad"]):
-        raise AssertionError("what-if changes the violations reported")
-    return [
-        Case(
-            "validate",
-            "together_catalog",
-            "`check_finetune_request(**invalid)`, what-if: indexed long-context suggestion",
-            "check(**bad)",
-            ns,
-            patch=(validate, "_longer_context", indexed, shipped),
-        )
-    ]
+    return cases
 
 
 def _jsonschema() -> list[Case]:

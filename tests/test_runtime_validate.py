@@ -228,3 +228,44 @@ def test_violation_is_an_immutable_value() -> None:
             assert limit == _data.LORA[QWEN].max_batch_size_sft
         case _:
             pytest.fail("Violation does not pattern-match positionally")
+
+
+def _longer_context_by_scan(model: str, method: str, length: int, *, lora_job: bool) -> str | None:
+    """The long-context suggestion as first written: a scan of every LoRA row per call.
+
+    The validator now groups the rows by family once; this is the oracle it must agree with.
+    """
+    from together_catalog.validate import family_key
+
+    column = "context_length_sft" if method == "sft" else "context_length_dpo"
+    key = family_key(model)
+    candidates = [
+        row
+        for rows in (_data.LORA, _data.LORA_LONG_CONTEXT)
+        for other, row in rows.items()
+        if not (lora_job and other == model)
+        and (other == model or family_key(other) == key)
+        and getattr(row, column) >= length
+    ]
+    candidates.sort(key=lambda r: (r.model != model, getattr(r, column)))
+    return candidates[0].model if candidates else None
+
+
+def test_indexed_long_context_suggestion_agrees_with_a_full_scan() -> None:
+    from together_catalog.validate import _longer_context
+
+    tables = (_data.LORA, _data.FULL, _data.LORA_LONG_CONTEXT)
+    limits = {
+        x for t in tables for r in t.values() for x in (r.context_length_sft, r.context_length_dpo)
+    }
+    lengths = sorted({n + d for n in (*limits, 32768, 65536, 131072) for d in (-1, 0, 1)})
+    suggested = 0
+    for model in ["no/such-model-131k", *dict.fromkeys(m for t in tables for m in t)]:
+        for method in ("sft", "dpo"):
+            for length in lengths:
+                for lora_job in (True, False):
+                    want = _longer_context_by_scan(model, method, length, lora_job=lora_job)
+                    got = _longer_context(model, method, length, lora_job=lora_job)
+                    assert got == want, (model, method, length, lora_job)
+                    suggested += got is not None and got != model
+    assert suggested > 0  # some request is pointed at a long-context variant

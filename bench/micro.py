@@ -132,7 +132,7 @@ def _litellm() -> list[Case]:
     litellm.get_model_info(model)  # fails here, not in the loop, if the model is unknown
 
     def uncached() -> None:
-        litellm.get_model_info.cache_clear()  # type: ignore[attr-defined]
+        litellm.get_model_info.cache_clear()
         utils.cached_get_model_info_helper.cache_clear()
         litellm.get_model_info(model)
 

@@ -91,7 +91,7 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
 
 
 def _run_one(name: str, seconds: int) -> int:
-    import atheris  # type: ignore[import-not-found, import-untyped, unused-ignore]
+    import atheris
 
     corpus = ROOT / ".fuzz-corpus" / name
     corpus.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,8 @@ that names its model; otherwise it *fails*. A waived model that matches no curre
 is a *stale* waiver and fails too, so an upstream fix is noticed and the waiver removed.
 
 Exit status: 0 when every rule passes or is waived; 1 on an unwaived violation or a stale
-waiver (exit 2, a catalog that does not load, is decided before this module runs).
+waiver (exit 2, a catalog that does not load, is decided before this module runs; that
+includes a waiver naming a rule or table that does not exist, which could never match).
 
 `--json` prints one object, stable for tools:
 

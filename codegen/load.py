@@ -103,6 +103,17 @@ def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
     order = {spec.table: i for i, spec in enumerate(TABLES)}
     tables = [load_table(p) for p in table_files(catalog_dir)]
     tables.sort(key=lambda t: (order.get(t.table, len(order)), t.table))
+    # Every declared table is required: a missing one would load as "no such models" and
+    # the generated package would fail later, far from the cause. New categories may be added.
+    loaded = {t.table for t in tables}
+    missing = [spec.table for spec in TABLES if spec.table not in loaded]
+    if missing:
+        path = catalog_dir / f"{missing[0]}.yaml"
+        more = f" (+{len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise CatalogError(
+            f"{path}: missing{more}; every table declared in scrapers/vocabulary.py is "
+            "required (if the docs dropped it, remove its TableSpec there)"
+        )
     notes_path = catalog_dir / NOTES_FILE
     if not notes_path.exists():
         raise CatalogError(f"{notes_path}: missing")
@@ -112,13 +123,14 @@ def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
         for name in sorted(SPECIAL_FILES - {NOTES_FILE})
         if (catalog_dir / name).exists()
     }
-    _validate_extras(extras, catalog_dir)
+    _validate_extras(extras, catalog_dir, [t.table for t in tables])
     return Catalog({t.table: t for t in tables}, notes, extras)
 
 
-def _validate_extras(extras: dict[str, Any], catalog_dir: Path) -> None:
+def _validate_extras(extras: dict[str, Any], catalog_dir: Path, tables: list[str]) -> None:
     """aliases.yaml and waivers.yaml fail here, with file and line, not later in a rule."""
-    from codegen.waivers import EXTRA_MODELS
+    from codegen.rules import RULES  # imported here: rules imports this module
+    from codegen.waivers import EXTRA_MODELS, WAIVERS_FILE, unknown_reference, waivers_of
 
     for name, doc in extras.items():
         if doc is not None and name in EXTRA_MODELS:
@@ -127,3 +139,10 @@ def _validate_extras(extras: dict[str, Any], catalog_dir: Path) -> None:
             except ValidationError:
                 path = catalog_dir / name
                 validate(EXTRA_MODELS[name], load_doc(path), path)  # raises, located
+    if extras.get(WAIVERS_FILE) is not None:
+        found = unknown_reference(waivers_of(extras), RULES, tables)
+        if found is not None:
+            loc, message = found
+            path = catalog_dir / WAIVERS_FILE
+            line = yamlio.line_of(load_doc(path), loc) or 1
+            raise CatalogError(f"{path}:{line}: {'.'.join(map(str, loc))}: {message}")

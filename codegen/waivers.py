@@ -13,6 +13,7 @@ Both are strict and closed like every other catalog model: a misspelt key is a l
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
@@ -86,6 +87,22 @@ def waivers_of(extras: dict[str, Any]) -> Waivers:
     if isinstance(doc, Waivers):
         return doc
     return Waivers() if doc is None else Waivers.model_validate_json(_json(doc))
+
+
+def unknown_reference(
+    waivers: Waivers, rules: Collection[str], tables: Collection[str]
+) -> tuple[tuple[str | int, ...], str] | None:
+    """Where and why the first waiver names a rule or table that does not exist, if any.
+
+    Such a waiver can never match a violation; reported as stale it would read as "the vendor
+    fixed it", so it is a load error instead.
+    """
+    for i, waiver in enumerate(waivers.waivers):
+        if waiver.rule not in rules:
+            return ("waivers", i, "rule"), f"unknown rule id {waiver.rule!r}"
+        if waiver.table not in tables:
+            return ("waivers", i, "table"), f"unknown table {waiver.table!r} (no such file)"
+    return None
 
 
 def _json(doc: Any) -> str:

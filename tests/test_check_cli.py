@@ -136,9 +136,9 @@ def test_removing_one_model_from_a_waiver_fails(catalog_copy: Path) -> None:
 def test_stale_waiver_fails(catalog_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     def add_stale(waivers: Any) -> None:
         waivers[0]["models"].append("openai/gpt-oss-20b")  # satisfies min <= max
-        waivers.append(
-            {"rule": "no-such-rule", "table": "finetune-lora", "models": ["x/y"], "reason": "r"}
-        )
+        # A row the table does not hold (any more): stale, not a load error.
+        gone = {"rule": "min-batch-le-max-batch", "table": "finetune-full", "models": ["x/y"]}
+        waivers.append({**gone, "reason": "r"})
 
     edit_waivers(catalog_copy, add_stale)
     assert run(catalog_copy, "--json") == 1
@@ -146,7 +146,7 @@ def test_stale_waiver_fails(catalog_copy: Path, capsys: pytest.CaptureFixture[st
     assert result["violations"] == []
     assert [(s["rule"], s["model"]) for s in result["stale_waivers"]] == [
         ("min-batch-le-max-batch", "openai/gpt-oss-20b"),
-        ("no-such-rule", "x/y"),
+        ("min-batch-le-max-batch", "x/y"),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("files", nargs="*", type=Path, help=f"pages (default: {SNAPSHOTS.name}/*.md)")
     rec.add_argument("--catalog", type=Path, default=CATALOG_DIR, help="catalog folder")
     rec.add_argument("--dry-run", action="store_true", help="report, write nothing")
-    rec.add_argument("--allow-removals", action="store_true", help="accept rows gone from the docs")
+    rec.add_argument(
+        "--allow-removals",
+        action="store_true",
+        help="accept rows and non-null cells gone from the docs",
+    )
     rec.add_argument("--json", action="store_true", help="machine-readable report")
     return parser
 
@@ -36,6 +41,17 @@ def _one_line(exc: Exception) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        code = _run(args)
+        sys.stdout.flush()  # a reader gone before the last buffered block is caught here
+        return code
+    except BrokenPipeError:  # `python -m scrapers parse --json F | head`: the reader left
+        # Point stdout at /dev/null so the flush at exit does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "parse":
             pages = [parse_file(f) for f in args.files]
@@ -58,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ScrapeError, CatalogError, YamlError) as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise  # stdout, not a file: handled by main
     except OSError as exc:  # e.g. an unwritable catalog folder
         print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2

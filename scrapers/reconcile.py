@@ -2,8 +2,9 @@
 
 Rows are matched by model id. Cells the scraper owns (the table's columns, footnote marks
 and N/A spellings) are updated in place, so comments, key order and hand-written `note:`
-fields survive. Rows that vanished from the docs are removed only when the caller allows
-it. Nothing is written unless every file merges and validates.
+fields survive. Rows that vanished from the docs, and non-null cells of columns the docs
+dropped, are removed only when the caller allows it. Nothing is written unless every file
+merges and validates.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ _TABLE = TypeAdapter[Table](Table)
 
 @dataclass
 class Report:
+    """The diff a run applies. `to_json` is the --json shape; keys are only ever added.
+
+    `cells_removed` lists the non-null values of dropped columns ({table, model, field,
+    old}); they are also in `changed` (old -> None), as before the key existed, but are a
+    removal: refused without --allow-removals, like the rows in `removed`.
+    """
+
     added: list[dict[str, Any]] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)
     changed: list[dict[str, Any]] = field(default_factory=list)
@@ -44,6 +52,7 @@ class Report:
     new_values: list[dict[str, Any]] = field(default_factory=list)
     new_tables: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
+    cells_removed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -58,6 +67,7 @@ class Report:
             "new_values": self.new_values,
             "new_tables": self.new_tables,
             "written": self.written,
+            "cells_removed": self.cells_removed,
         }
 
     def lines(self) -> list[str]:
@@ -85,8 +95,8 @@ class Report:
 
 
 class RemovalRefused(Exception):
-    """Rows would be removed and the caller did not pass --allow-removals; nothing was
-    written. `report` is the full diff the run would have applied."""
+    """Rows or non-null cells would be removed and the caller did not pass --allow-removals;
+    nothing was written. `report` is the full diff the run would have applied."""
 
     def __init__(self, message: str, report: Report) -> None:
         super().__init__(message)
@@ -306,8 +316,10 @@ def _merge_rows(
     seq: CommentedSeq = doc["rows"]
     _normalise_comments(doc)
     wanted = {r["model"] for r in scraped.rows}
-    # Cells of dropped columns are owned too: they go with their column.
+    # Cells of dropped columns are owned too: they go with their column, and a non-null one
+    # is a removal (data the docs no longer state), refused unless the caller allows it.
     owned = dict.fromkeys([*scraped.fields, *old_fields, *OWNED_EXTRA])
+    dropped = set(old_fields) - set(scraped.fields)
     # Removals first (from the end, so indices stay valid). They are made even when the
     # caller will refuse them, so the report is complete; a refused run writes nothing.
     gone = [i for i, row in enumerate(seq) if row.get("model") not in wanted]
@@ -339,15 +351,14 @@ def _merge_rows(
                 new = _flow(value) if isinstance(value, list) else value
                 _set(report, table, model, target, key, new, owned)
             elif key in target:
+                old = _plain(target[key])
                 report.changed.append(
-                    {
-                        "table": table,
-                        "model": model,
-                        "field": key,
-                        "old": _plain(target[key]),
-                        "new": None,
-                    }
+                    {"table": table, "model": model, "field": key, "old": old, "new": None}
                 )
+                if key in dropped and old is not None:
+                    report.cells_removed.append(
+                        {"table": table, "model": model, "field": key, "old": old}
+                    )
                 _del_key(target, key)
 
 
@@ -468,6 +479,25 @@ def _unchanged(plain: Mapping[str, Any], scraped: ScrapedTable, source: Mapping[
     return True
 
 
+def _refusal(report: Report) -> str:
+    parts = []
+    if report.removed:
+        shown = ", ".join(f"{r['table']}: {r['model']}" for r in report.removed[:5])
+        more = ", …" if len(report.removed) > 5 else ""
+        parts.append(f"{len(report.removed)} row(s) would be removed ({shown}{more})")
+    if report.cells_removed:
+        columns: dict[str, int] = {}
+        for c in report.cells_removed:
+            name = f"{c['table']}: {c['field']}"
+            columns[name] = columns.get(name, 0) + 1
+        shown = ", ".join(f"{name} ({count})" for name, count in columns.items())
+        parts.append(
+            f"{len(report.cells_removed)} non-null value(s) of dropped column(s) would be "
+            f"removed ({shown})"
+        )
+    return "; ".join(parts) + "; rerun with --allow-removals to accept"
+
+
 def reconcile(
     pages: list[ScrapedPage],
     catalog_dir: Path,
@@ -532,14 +562,8 @@ def reconcile(
         if old["source"]["page"] in read and path.stem not in claimed:
             report.removed += [_removal(path.stem, row) for row in old["rows"]]
             deletions.append(path)
-    if report.removed and not allow_removals:
-        shown = ", ".join(f"{r['table']}: {r['model']}" for r in report.removed[:5])
-        more = ", …" if len(report.removed) > 5 else ""
-        raise RemovalRefused(
-            f"{len(report.removed)} row(s) would be removed ({shown}{more}); "
-            "rerun with --allow-removals to accept",
-            report,
-        )
+    if (report.removed or report.cells_removed) and not allow_removals:
+        raise RemovalRefused(_refusal(report), report)
     if not dry_run:
         for path, text in sorted(outputs.items()):
             yamlio.atomic_write(path, text)

@@ -7,7 +7,10 @@ Every test works on copies of catalog/ and of the snapshots under tmp_path.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,6 +73,7 @@ def test_committed_catalog_is_current(work: Path, capsys: pytest.CaptureFixture[
         "new_values": [],
         "new_tables": [],
         "written": [],
+        "cells_removed": [],
     }
     assert state(work / "catalog") == before
 
@@ -104,6 +108,7 @@ def test_report_names_exactly_the_changed_cells(
         "new_values",
         "new_tables",
         "written",
+        "cells_removed",
     }
     llama = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
     dev = "black-forest-labs/FLUX.1-dev"
@@ -362,7 +367,16 @@ def test_dropped_and_renamed_columns(work: Path, capsys: pytest.CaptureFixture[s
     chat = ["|".join(line.split("|")[:-2]) + "|" if line.startswith("|") else line for line in chat]
     new = "\n".join(chat).replace("API Model String", "Model String for API")
     page.write_text(text[:start] + new + text[end:])
-    code, out, _ = run(work, "--json", capsys=capsys, pages=["serverless-models.md"])
+    before = state(work / "catalog")
+    code, out, err = run(work, "--json", capsys=capsys, pages=["serverless-models.md"])
+    assert code == 1  # every chat row had a quantization: dropping them is a removal
+    assert "38 non-null value(s) of dropped column(s) would be removed" in err
+    assert "(serverless-chat: quantization (38))" in err
+    assert len(json.loads(out)["cells_removed"]) == 38
+    assert state(work / "catalog") == before
+    code, out, _ = run(
+        work, "--json", "--allow-removals", capsys=capsys, pages=["serverless-models.md"]
+    )
     assert code == 0, out
     report = json.loads(out)
     columns = [c for c in report["changed"] if c["field"] == "columns"]
@@ -374,6 +388,75 @@ def test_dropped_and_renamed_columns(work: Path, capsys: pytest.CaptureFixture[s
     table = load_catalog(work / "catalog").tables["serverless-chat"]
     assert all(getattr(r, "quantization") is None for r in table.rows)  # noqa: B009
     assert "quantization" not in (work / "catalog" / "serverless-chat.yaml").read_text()
+
+
+def _drop_image_steps(page: Path) -> None:
+    """Remove the last column (Default Steps) of the Image Models table."""
+    text = page.read_text()
+    start = text.index("### Image Models")
+    end = text.index("### Vision Models")
+    lines = text[start:end].split("\n")
+    lines = ["|".join(x.split("|")[:-2]) + "|" if x.startswith("|") else x for x in lines]
+    page.write_text(text[:start] + "\n".join(lines) + text[end:])
+
+
+def test_dropped_column_with_values_is_a_refused_removal(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A value that disappears because the docs dropped its column is data lost: it is
+    reported cell by cell (only the non-null ones) and refused like a row removal."""
+    page = work / "snapshots" / "serverless-models.md"
+    _drop_image_steps(page)
+    before = state(work / "catalog")
+    code, out, err = run(work, "--json", capsys=capsys, pages=["serverless-models.md"])
+    assert code == 1
+    assert state(work / "catalog") == before
+    report = json.loads(out)
+    assert report["removed"] == []
+    flux = "black-forest-labs/FLUX.1-"
+    assert report["cells_removed"] == [
+        {"table": "serverless-image", "model": flux + "schnell", "field": "default_steps",
+         "old": 4},
+        *({"table": "serverless-image", "model": flux + m, "field": "default_steps", "old": 28}
+          for m in ("dev", "canny", "depth", "redux")),
+    ]  # fmt: skip
+    # The full diff is still shown, the null cells' deletion included.
+    steps = [c for c in report["changed"] if c["field"] == "default_steps"]
+    assert len(steps) == 9
+    assert err.startswith(
+        "reconcile: refused: 5 non-null value(s) of dropped column(s) would be removed "
+        "(serverless-image: default_steps (5)); rerun with --allow-removals"
+    )
+    # Text output shows the same diff.
+    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    assert code == 1
+    assert f"~ serverless-image: {flux}dev: default_steps: 28 -> None" in out.splitlines()
+    assert state(work / "catalog") == before
+
+    code, out, _ = run(
+        work, "--json", "--allow-removals", capsys=capsys, pages=["serverless-models.md"]
+    )
+    assert code == 0
+    assert len(json.loads(out)["cells_removed"]) == 5
+    assert "default_steps" not in (work / "catalog" / "serverless-image.yaml").read_text()
+
+
+def test_dropped_column_of_nulls_needs_no_flag(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = work / "snapshots" / "serverless-models.md"
+    text = page.read_text()
+    for steps in ("| 4 |", "| 28 |", "| N/A |"):
+        text = text.replace(steps, "| - |")
+    page.write_text(text)
+    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    assert code == 0, out  # values becoming null in the docs is a change, not a removal
+    _drop_image_steps(page)
+    code, out, _ = run(work, "--json", capsys=capsys, pages=["serverless-models.md"])
+    assert code == 0, out
+    report = json.loads(out)
+    assert report["cells_removed"] == report["removed"] == []
+    assert "default_steps" not in (work / "catalog" / "serverless-image.yaml").read_text()
 
 
 def test_new_serverless_category_and_vanished_table(
@@ -582,3 +665,31 @@ def test_table_moved_to_another_page_is_not_a_removal(
             "new": "audio",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["parse", "--json"], ["parse"], ["reconcile", "--dry-run", "--json"]],
+    ids=["mid-output", "at-flush", "reconcile"],
+)
+def test_reader_leaving_early_is_not_an_error(work: Path, args: list[str]) -> None:
+    """`python -m scrapers parse --json F | head -1` ends quietly, exit 0, whether the
+    closed pipe is hit mid-output or only when the last buffered block is flushed."""
+    pages = [str(p) for p in sorted((work / "snapshots").glob("*.md"))]
+    if args[0] == "reconcile":
+        pages += ["--catalog", str(work / "catalog")]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first write: deterministic
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapers", *args, *pages],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=ROOT,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (0, b"")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -46,6 +47,11 @@ def test_validate_job_invalid_exits_1_with_table(capsys: pytest.CaptureFixture[s
     "argv",
     [
         ["validate-job", "--model", QWEN, "--batch-size", "eight"],
+        ["validate-job", "--model", QWEN, "--batch-size", "8.5"],
+        ["validate-job", "--model", QWEN, "--batch-size", "nan"],
+        ["validate-job", "--model", QWEN, "--batch-size", "inf"],
+        ["validate-job", "--model", QWEN, "--max-seq-length", "8192.5"],
+        ["validate-job", "--model", QWEN, "--max-seq-length", "long"],
         ["validate-job", "--model", QWEN, "--training-method", "ppo"],
         ["validate-job", "--batch-size", "8"],
         ["list", "--lora", "--full"],
@@ -57,6 +63,19 @@ def test_validate_job_invalid_exits_1_with_table(capsys: pytest.CaptureFixture[s
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     code, _, err = run(capsys, *argv)
     assert code == 2 and "usage:" in err
+
+
+def test_whole_number_float_spellings_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    """`8.0` is 8 for the CLI as for the API and the request schema."""
+    argv = ["validate-job", "--model", QWEN, "--batch-size", "8.0"]
+    code, out, err = run(capsys, *argv, "--max-seq-length", "8192.0", "--json")
+    assert (code, err) == (0, "")
+    request = json.loads(out)["request"]
+    assert request["batch_size"] == 8 and type(request["batch_size"]) is int
+    assert request["max_seq_length"] == 8192 and type(request["max_seq_length"]) is int
+    top = _data.LORA[QWEN].max_batch_size_sft
+    code, out, _ = run(capsys, "validate-job", "--model", QWEN, "--batch-size", f"{top + 1}.0")
+    assert code == 1 and "batch-size-too-large" in out
 
 
 def test_validate_job_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -169,3 +188,26 @@ def test_show_lora_base_only_model(capsys: pytest.CaptureFixture[str]) -> None:
         assert code == 0
         assert "fine-tuning: not listed" in out
         assert "serverless LoRA base: yes" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["show", QWEN], ["show", QWEN, "--json"], ["list"], ["validate-job", "--model", QWEN]],
+)
+def test_reader_leaving_early_is_not_an_error(argv: list[str]) -> None:
+    """`together-catalog ... | head`: a closed pipe ends the command quietly, whether it is
+    hit mid-output or only when the last buffered block is flushed."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first write: deterministic
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "together_catalog", *argv],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            env=env,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (0, b"")

@@ -88,12 +88,27 @@ _METHOD_IDS = {
 _METHOD_LABEL = {"lora": "LoRA", "full": "Full", "lora_long_context": "LoRA long-context"}
 
 
+def _whole(text: str) -> int:
+    """A whole number; `8.0` is 8, as the API and the request schema accept it (`8.5` is not)."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)  # read as a JSON request's 8.0 is
+    except ValueError:
+        number = float("nan")
+    if not number.is_integer():  # also false for nan and inf
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    return int(number)
+
+
 def _batch_size(text: str) -> int | str:
     if text == "max":
         return text
     try:
-        return int(text)
-    except ValueError:
+        return _whole(text)
+    except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(
             f"expected a whole number or 'max', got {text!r}"
         ) from None
@@ -133,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     job.add_argument("--full", action="store_true", help="full fine-tuning (default: LoRA)")
     job.add_argument("--training-method", choices=TRAINING_METHODS, default="sft")
     job.add_argument("--batch-size", type=_batch_size, default="max", metavar="N|max")
-    job.add_argument("--max-seq-length", type=int, default=None, metavar="N")
+    job.add_argument("--max-seq-length", type=_whole, default=None, metavar="N")
     job.add_argument("--from-checkpoint", default=None, metavar="ID")
     job.add_argument("--json", action="store_true", help="stable JSON instead of text")
     return parser
@@ -146,17 +161,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        if args.command == "show":
-            return _show(args.model, as_json=args.json)
-        if args.command == "list":
-            selection = args.selection or ("serverless" if args.serverless else "all")
-            return _list(selection, args.serverless, as_json=args.json)
-        return _validate_job(args)
+        code = _run(args)
+        sys.stdout.flush()  # a reader gone before the last buffered block is caught here
+        return code
     except BrokenPipeError:  # `together-catalog list | head`: the reader left; not an error
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "show":
+        return _show(args.model, as_json=args.json)
+    if args.command == "list":
+        selection = args.selection or ("serverless" if args.serverless else "all")
+        return _list(selection, args.serverless, as_json=args.json)
+    return _validate_job(args)
 
 
 # --- output helpers --------------------------------------------------------------------------

@@ -14,9 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter
 
 from codegen import yamlio
-from codegen.load import load_catalog
+from codegen.load import CatalogError, load_catalog, validate
+from codegen.models import Table
 from scrapers.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -489,8 +491,13 @@ def test_new_serverless_category_and_vanished_table(
     assert not (work / "catalog" / "serverless-rerank.yaml").exists()
     created = (work / "catalog" / "serverless-text-to-speech.yaml").read_text()
     assert created.startswith("# yaml-language-server: $schema=schema/table.schema.json\n")
-    catalog = load_catalog(work / "catalog")
-    assert catalog.tables["serverless-text-to-speech"].rows[0].model == "cartesia/sonic-2"
+    # (The catalog as a whole no longer loads: serverless-rerank is still declared in
+    # scrapers/vocabulary.py, which the maintainer edits next. The new file is valid alone.)
+    with pytest.raises(CatalogError, match=r"serverless-rerank\.yaml: missing"):
+        load_catalog(work / "catalog")
+    tts = yamlio.load(work / "catalog" / "serverless-text-to-speech.yaml")
+    validate(TypeAdapter(Table), tts, work / "catalog" / "serverless-text-to-speech.yaml")
+    assert [r["model"] for r in tts["rows"]] == ["cartesia/sonic-2"]
     code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
     assert (code, out) == (0, "catalog is up to date\n")
 

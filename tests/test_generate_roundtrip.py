@@ -11,6 +11,7 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from together_catalog import validate
 
 from codegen import schemas
 from codegen.generate import render_all
@@ -267,7 +268,6 @@ def test_request_schema_accepts_exactly_what_the_catalog_allows(request: dict[st
 @settings(max_examples=300, deadline=None)
 @given(requests(_CATALOG))
 def test_runtime_validator_agrees_with_the_request_schema(request: dict[str, Any]) -> None:
-    validate = pytest.importorskip("together_catalog.validate")
     if set(request) - {
         "model",
         "lora",

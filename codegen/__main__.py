@@ -1,12 +1,13 @@
 """`python -m codegen validate|check|generate`: the maintainer's entry to the data-out half.
 
 Exit codes: 0 success; 1 a finding (rule violation, stale waiver, stale generated/);
-2 the catalog cannot be loaded.
+2 the catalog cannot be loaded, or a path cannot be read or written.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -35,15 +36,28 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        code = _run(args)
+        sys.stdout.flush()  # a reader that left surfaces here, not as a warning at exit
+        return code
+    except BrokenPipeError:  # `python -m codegen check | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # an --out or --catalog path that cannot be written or read
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "yaml-schema":  # from the models alone; the catalog need not load
         from codegen.yaml_schema import run
 
         return run(args.catalog, check=args.check)
-    try:
-        catalog = load_catalog(args.catalog)
-    except CatalogError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    catalog = load_catalog(args.catalog)
     if args.command == "validate":
         rows = sum(len(t.rows) for t in catalog.tables.values())
         print(f"catalog ok: {len(catalog.tables)} tables, {rows} rows")

@@ -100,6 +100,8 @@ def table_files(catalog_dir: Path) -> list[Path]:
 def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
     from scrapers.vocabulary import TABLES
 
+    if not catalog_dir.is_dir():
+        raise CatalogError(f"{catalog_dir}: not a catalog folder")
     order = {spec.table: i for i, spec in enumerate(TABLES)}
     tables = [load_table(p) for p in table_files(catalog_dir)]
     tables.sort(key=lambda t: (order.get(t.table, len(order)), t.table))

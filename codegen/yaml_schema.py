@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from codegen import yamlio
 from codegen.models import Notes, Table
 from codegen.waivers import Aliases, Waivers
 
@@ -58,8 +59,7 @@ def run(catalog_dir: Path, *, check: bool = False) -> int:
             continue
         stale.append(str(path))
         if not check:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
+            yamlio.atomic_write(path, text)  # an editor reading the schema never sees half
     if check and stale:
         for path_text in stale:
             print(f"stale: {path_text} (run `python -m codegen yaml-schema`)")

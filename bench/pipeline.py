@@ -28,12 +28,11 @@ SNAPSHOTS = ROOT / "scrapers" / "snapshots"
 #: (it is the command a maintainer runs), so the pipeline total counts it once.
 STAGES = ("scrape", "reconcile", "check", "generate")
 TOTAL_STAGES = ("reconcile", "check", "generate")
-#: The same stages with a proposed fix applied in-process (bench/whatif.py), for a
-#: before/after; they are reported apart and never count towards the targets.
-WHATIF_STAGES = ("check, safe loader (what-if)", "generate, safe loader (what-if)")
 #: Reconcile's other case: every row new (a first run, or a new page), into an empty
 #: catalog, with --dry-run so repeats do the same work. Reported, not in the totals.
 FRESH_STAGE = "reconcile into an empty catalog"
+#: Every stage `run_size` measures, in order.
+RUN_STAGES = (*STAGES, FRESH_STAGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +83,6 @@ def command(stage: str, ws: Workspace) -> list[str]:
         empty = ws.catalog.with_name("empty-catalog")
         empty.mkdir(exist_ok=True)
         return [py, "-m", "scrapers", "reconcile", "--dry-run", "--catalog", str(empty), *pages]
-    if stage == WHATIF_STAGES[0]:
-        return [py, "-m", "bench.whatif", "--catalog", str(ws.catalog), "check"]
-    if stage == WHATIF_STAGES[1]:
-        out = str(ws.out.with_name("generated-whatif"))
-        return [py, "-m", "bench.whatif", "--catalog", str(ws.catalog), "generate", "--out", out]
     raise ValueError(f"unknown stage {stage!r}")
 
 
@@ -125,9 +119,6 @@ def run_stage(stage: str, ws: Workspace, repeat: int) -> StageResult:
     return result
 
 
-def run_size(
-    factor: int, work: Path, repeat: int, *, whatif: bool = True
-) -> tuple[Workspace, list[StageResult]]:
+def run_size(factor: int, work: Path, repeat: int) -> tuple[Workspace, list[StageResult]]:
     ws = prepare(factor, work)
-    stages = (*STAGES, FRESH_STAGE, *(WHATIF_STAGES if whatif else ()))
-    return ws, [run_stage(stage, ws, repeat) for stage in stages]
+    return ws, [run_stage(stage, ws, repeat) for stage in RUN_STAGES]

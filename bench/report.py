@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.imports import ImportResult
-from bench.pipeline import TOTAL_STAGES, WHATIF_STAGES, StageResult
+from bench.pipeline import TOTAL_STAGES, StageResult
 from bench.stats import Sample, fmt_bytes, fmt_ns, fmt_spread
 
 MS = 1_000_000
@@ -135,15 +135,14 @@ def pipeline_section(by_factor: dict[int, list[StageResult]], rows_at: dict[int,
                     ", ".join(str(c) for c in codes),
                 ]
             )
-        for whatif in (False, True):
-            total = pipeline_total(results, whatif=whatif)
-            if total is None:
-                continue
-            stages = _total_stages(whatif)
+        total = pipeline_total(results)
+        if total is not None:
             peak = max(
-                r.peak_rss.high for r in results if r.peak_rss is not None and r.stage in stages
+                r.peak_rss.high
+                for r in results
+                if r.peak_rss is not None and r.stage in TOTAL_STAGES
             )
-            label = "**total** (" + " + ".join(stages) + ")"
+            label = "**total** (" + " + ".join(TOTAL_STAGES) + ")"
             rows.append([label, size, fmt_ns(total), "", fmt_bytes(peak), ""])
     return [
         "## Maintainer pipeline",
@@ -154,10 +153,7 @@ def pipeline_section(by_factor: dict[int, list[StageResult]], rows_at: dict[int,
         "nothing), `python -m codegen check`, `python -m codegen generate --out TMP`. "
         "Peak memory is the child's peak RSS (`ru_maxrss`), the highest over the runs. "
         "Synthetic sizes repeat every real row with its id suffixed `-x{k}` "
-        "(bench/synthetic.py); exit 1 from `check` would be a finding, not a crash. "
-        "The *what-if* rows run `check` and `generate` with one proposed fix applied "
-        "in-process (bench/whatif.py: a non-round-trip YAML loader for these read-only "
-        "stages); they show the fix's effect and do not count towards the targets.",
+        "(bench/synthetic.py); exit 1 from `check` would be a finding, not a crash.",
         "",
         *_table(["stage", "size", "wall (median)", "spread", "peak RSS", "exit"], rows),
         "",
@@ -165,14 +161,9 @@ def pipeline_section(by_factor: dict[int, list[StageResult]], rows_at: dict[int,
     ]
 
 
-def _total_stages(whatif: bool) -> tuple[str, ...]:
-    return ("reconcile", *WHATIF_STAGES) if whatif else TOTAL_STAGES
-
-
-def pipeline_total(results: list[StageResult], *, whatif: bool = False) -> float | None:
-    stages = _total_stages(whatif)
-    parts = [r for r in results if r.stage in stages]
-    if len(parts) != len(stages) or any(r.wall_ns is None for r in parts):
+def pipeline_total(results: list[StageResult]) -> float | None:
+    parts = [r for r in results if r.stage in TOTAL_STAGES]
+    if len(parts) != len(TOTAL_STAGES) or any(r.wall_ns is None for r in parts):
         return None
     return sum(r.wall_ns.median for r in parts if r.wall_ns is not None)
 
@@ -265,7 +256,7 @@ def targets(
     peaks = [r.peak_rss.high for rs in by_factor.values() for r in rs if r.peak_rss is not None]
     if peaks:
         out.append(Verdict("peak memory < 1 GiB", fmt_bytes(max(peaks)), max(peaks) < GIB))
-    slopes = {s: v for s, v in growth_slopes(by_factor).items() if s not in WHATIF_STAGES}
+    slopes = growth_slopes(by_factor)
     if slopes:
         worst_stage = max(slopes, key=lambda s: slopes[s])
         out.append(

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench import imports, micro, report
-from bench.pipeline import StageResult, run_once
+from bench.pipeline import RUN_STAGES, TOTAL_STAGES, StageResult, Workspace, command, run_once
 from bench.stats import Sample, fmt_ns
 
 IMPORTTIME = """\
@@ -118,6 +120,28 @@ def test_targets_flag_a_superlinear_stage_and_a_slow_pipeline() -> None:
     assert verdicts["pipeline <= 2 s at real size"].met is True  # 0.1 + 0.01 + 0.1
     assert verdicts["pipeline <= 60 s at 100x"].met is False
     assert verdicts["import <= 20 ms at real size"].met is None
+
+
+def test_every_stage_runs_a_module_that_exists(tmp_path: Path) -> None:
+    """The stages measured are the maintainer's own commands (no stand-in modules, such as
+    the retired safe-loader what-if, whose fix shipped as codegen.yamlio.load_plain)."""
+    ws = Workspace(1, tmp_path / "catalog", (tmp_path / "page.md",), tmp_path / "out")
+    modules = []
+    for stage in RUN_STAGES:
+        args = command(stage, ws)
+        module = args[args.index("-m") + 1]
+        assert importlib.util.find_spec(module) is not None, (stage, module)
+        modules.append(module)
+    assert set(modules) == {"scrapers", "codegen"}
+    assert set(TOTAL_STAGES) <= set(RUN_STAGES)
+
+
+def test_the_pipeline_table_has_one_total_per_size() -> None:
+    lines = report.pipeline_section(_sizes(lambda s, f: 0.1 * f), {1: 10, 10: 100, 100: 1000})
+    totals = [line for line in lines if "**total**" in line]
+    assert len(totals) == 3
+    assert all("(reconcile + check + generate)" in line for line in totals)
+    assert not any("what-if" in line for line in lines)
 
 
 def test_lookup_and_validation_verdicts_use_the_worst_public_call() -> None:

@@ -61,6 +61,8 @@ class IdFamily:
     name: str
     doc: str
     members: tuple[str, ...]
+    #: For a family that is the union of others: their names (members are then derived).
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -233,11 +235,22 @@ def python_context(catalog: Catalog) -> PythonContext:
             IdFamily(FINETUNE_ALIASES[method], f"Ids in the {method} fine-tuning table.", members)
         )
     every_finetune = _unique(m for fam in finetune_families for m in fam.members)
+    serverless_families = ctx.families
     ctx.families = [
         *finetune_families,
-        IdFamily("FineTunableModelId", "Every id in any fine-tuning table.", every_finetune),
-        *ctx.families,
-        IdFamily("ServerlessModelId", "Every serverless model id.", _unique(serverless_ids)),
+        IdFamily(
+            "FineTunableModelId",
+            "Every id in any fine-tuning table.",
+            every_finetune,
+            tuple(f.name for f in finetune_families),
+        ),
+        *serverless_families,
+        IdFamily(
+            "ServerlessModelId",
+            "Every serverless model id.",
+            _unique(serverless_ids),
+            tuple(f.name for f in serverless_families),
+        ),
         IdFamily(
             "ServerlessLoraBaseId",
             "Serverless LoRA base model ids.",

@@ -111,16 +111,26 @@ def read_records(source: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def read_literals(source: str) -> dict[str, tuple[str, ...]]:
-    """Each `Name: TypeAlias = Literal[...]` in an ids module: name -> members."""
+    """Each `Name: TypeAlias = ...` in an ids module: name -> members.
+
+    A value is `Literal[...]`, `Never`, or a union (`A | B`) of aliases defined above it,
+    whose members are theirs in order, each once.
+    """
     out: dict[str, tuple[str, ...]] = {}
+
+    def members(value: ast.expr) -> tuple[str, ...]:
+        if isinstance(value, ast.Subscript):
+            found = ast.literal_eval(value.slice)
+            return found if isinstance(found, tuple) else (found,)
+        if isinstance(value, ast.Name):
+            return () if value.id == "Never" else out[value.id]
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr):
+            return tuple(dict.fromkeys([*members(value.left), *members(value.right)]))
+        raise ValueError(f"unexpected alias value {ast.dump(value)}")
+
     for node in ast.parse(source).body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            value = node.value
-            if isinstance(value, ast.Subscript):
-                members = ast.literal_eval(value.slice)
-                out[node.target.id] = members if isinstance(members, tuple) else (members,)
-            elif isinstance(value, ast.Name) and value.id == "Never":
-                out[node.target.id] = ()
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            out[node.target.id] = members(node.value)
     return out
 
 
@@ -145,7 +155,10 @@ def check_python(catalog: Catalog, files: Files) -> None:
         missing = [w for w in want if w not in got][:1]
         raise VerifyError(f"{rel}: records differ from the catalog (first missing: {missing})")
     rel = "together_catalog/_ids.py"
-    literals = read_literals(files[rel])
+    try:
+        literals = read_literals(files[rel])
+    except (KeyError, SyntaxError, ValueError) as exc:
+        raise VerifyError(f"{rel}: does not read back: {exc}") from None
     for family in ctx.families:
         if literals.get(family.name) != family.members:
             raise VerifyError(f"{rel}: {family.name} does not hold the catalog's ids")

@@ -12,11 +12,18 @@ from codegen.load import ROOT
 def test_mypy_reports_a_misspelt_model_id(tmp_path: Path) -> None:
     snippet = tmp_path / "snippet.py"
     snippet.write_text(
-        "from together_catalog._ids import ChatModelId, LoraModelId\n"
+        "from together_catalog._ids import (\n"
+        "    ChatModelId, FineTunableModelId, LoraModelId, ServerlessModelId,\n"
+        ")\n"
         'good: LoraModelId = "openai/gpt-oss-20b"\n'
         'typo: LoraModelId = "openai/gpt-oss-20bb"\n'
         'chat: ChatModelId = "deepseek-ai/DeepSeek-R1"\n'
-        'wrong_family: ChatModelId = "openai/gpt-oss-20b"\n',
+        'wrong_family: ChatModelId = "openai/gpt-oss-20b"\n'
+        # The union families: any member family's id passes, anything else is flagged.
+        'full_only: FineTunableModelId = "togethercomputer/llama-2-7b-chat"\n'
+        'union_typo: FineTunableModelId = "Qwen/Qwen3-8b"\n'
+        'rerank: ServerlessModelId = "Salesforce/Llama-Rank-v1"\n'
+        'not_serverless: ServerlessModelId = "Qwen/Qwen3-8B"\n',
         encoding="utf-8",
     )
     result = subprocess.run(
@@ -37,5 +44,5 @@ def test_mypy_reports_a_misspelt_model_id(tmp_path: Path) -> None:
     )
     errors = [line for line in result.stdout.splitlines() if line.startswith(str(snippet))]
     lines = sorted(int(line.split(":")[1]) for line in errors)
-    assert lines == [3, 5], result.stdout + result.stderr
+    assert lines == [5, 7, 9, 11], result.stdout + result.stderr
     assert "openai/gpt-oss-20bb" in errors[0]

@@ -36,11 +36,8 @@ def closest_ids(model: str, candidates: Iterable[str], n: int = 3) -> tuple[str,
     by_fold: dict[str, str] = {}
     for c in pool:
         by_fold.setdefault(c.casefold(), c)
-    for match in difflib.get_close_matches(folded, list(by_fold), n=n + len(found), cutoff=0.6):
-        original = by_fold[match]
-        if original not in found:
-            found.append(original)
-    return tuple(found[:n])
+    close = difflib.get_close_matches(folded, list(by_fold), n=n, cutoff=0.6)
+    return tuple(by_fold[match] for match in close)
 
 
 class UnknownModelError(KeyError):

@@ -118,14 +118,22 @@ _ALL_IDS: Final[tuple[str, ...]] = tuple(
 )
 
 
+def _unknown_method(method: object) -> ValueError:
+    return ValueError(f"unknown fine-tuning method {method!r}; expected one of {list(_BY_METHOD)}")
+
+
+def _unknown_category(category: object) -> ValueError:
+    return ValueError(
+        f"unknown serverless category {category!r}; expected one of {list(SERVERLESS)}"
+    )
+
+
 def finetune_table_id(method: str) -> str:
     """The catalog table id ("finetune-lora", ...) behind a fine-tuning method."""
     try:
         return _TABLE_OF_METHOD[method]
     except KeyError:
-        raise ValueError(
-            f"unknown fine-tuning method {method!r}; expected one of {list(_BY_METHOD)}"
-        ) from None
+        raise _unknown_method(method) from None
 
 
 def serverless_table_id(category: str) -> str:
@@ -133,9 +141,7 @@ def serverless_table_id(category: str) -> str:
     try:
         return _TABLE_OF_CATEGORY[category]
     except KeyError:
-        raise ValueError(
-            f"unknown serverless category {category!r}; expected one of {list(SERVERLESS)}"
-        ) from None
+        raise _unknown_category(category) from None
 
 
 def lora_base_table_id() -> str:
@@ -164,9 +170,7 @@ def finetune_limits(model: str, method: FineTuneMethod = "lora") -> FineTuneLimi
         return _BY_METHOD[method][model]
     except KeyError:
         if method not in _BY_METHOD:
-            raise ValueError(
-                f"unknown fine-tuning method {method!r}; expected one of {list(_BY_METHOD)}"
-            ) from None
+            raise _unknown_method(method) from None
         where = f"the {_METHOD_TITLE[method]} table ({_TABLE_OF_METHOD[method]})"
         raise unknown(model, tuple(_BY_METHOD[method]), where) from None
     except TypeError:  # unhashable id
@@ -224,9 +228,7 @@ def serverless_models(category: str) -> tuple[str, ...]:
     try:
         return tuple(SERVERLESS[category])
     except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown serverless category {category!r}; expected one of {list(SERVERLESS)}"
-        ) from None
+        raise _unknown_category(category) from None
 
 
 def serverless_categories_of(model: str) -> tuple[str, ...]:
@@ -244,9 +246,7 @@ def serverless_model(model: str, category: str | None = None) -> ServerlessModel
     try:
         rows = SERVERLESS[category]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown serverless category {category!r}; expected one of {list(SERVERLESS)}"
-        ) from None
+        raise _unknown_category(category) from None
     try:
         return rows[model]
     except (KeyError, TypeError):

@@ -14,7 +14,7 @@ from typing import Any
 
 from codegen import context, schemas
 from codegen.load import Catalog
-from codegen.models import Table
+from codegen.models import FineTuneTable, ServerlessTable, Table
 from scrapers.parse import ScrapeError, parse_text
 
 Files = dict[str, str]
@@ -134,26 +134,66 @@ def read_literals(source: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def expected_records(catalog: Catalog) -> list[tuple[str, dict[str, Any]]]:
+    """The constructor calls `_data.py` must hold, derived from the catalog's rows directly
+    (not from the template context, so a slip in building that context is caught too)."""
+
+    def row_values(row: Any) -> dict[str, Any]:
+        values: dict[str, Any] = row.model_dump(exclude={"na", "footnotes", "note"})
+        if row.footnotes:
+            values["footnotes"] = tuple(row.footnotes)
+        if row.note is not None:
+            values["note"] = row.note
+        return values
+
+    out: list[tuple[str, dict[str, Any]]] = []
+    for table in catalog.tables.values():
+        source = table.source
+        extra: dict[str, Any]
+        if isinstance(table, FineTuneTable):
+            cls, extra = "FineTuneLimits", {"method": table.method}
+        elif isinstance(table, ServerlessTable):
+            note = catalog.notes.categories.get(table.category)
+            endpoint = note.endpoint if note is not None else None
+            cls, extra = "ServerlessModel", {"category": table.category, "endpoint": endpoint}
+        else:
+            cls, extra = "LoraBase", {}
+        out += [(cls, {**row_values(row), **extra}) for row in table.rows]
+        info = {
+            "table": table.table,
+            "kind": table.kind,
+            "section": source.section,
+            "url": source.url,
+            "page": source.page,
+            "snapshot": source.snapshot.isoformat(),
+            "columns": tuple((c.field, c.header) for c in table.columns),
+            "method": table.method if isinstance(table, FineTuneTable) else None,
+            "category": table.category if isinstance(table, ServerlessTable) else None,
+            "row_count": len(table.rows),
+        }
+        out.append(("TableInfo", info))
+    return out
+
+
 def check_python(catalog: Catalog, files: Files) -> None:
-    ctx = context.python_context(catalog)
     rel = "together_catalog/_data.py"
-    want = [
-        (r.cls, dict(r.fields))
-        for records in (
-            *(m.records for m in ctx.finetune),
-            *(m.records for _, m in ctx.serverless),
-            ctx.lora_bases.records if ctx.lora_bases else (),
-            tuple(ctx.tables),
-        )
-        for r in records
-    ]
+    want = expected_records(catalog)
     try:
         got = read_records(files[rel])
     except (KeyError, SyntaxError, ValueError) as exc:
         raise VerifyError(f"{rel}: does not read back: {exc}") from None
-    if sorted(map(repr, got)) != sorted(map(repr, want)):
+
+    def key(record: tuple[str, dict[str, Any]]) -> str:
+        return repr((record[0], sorted(record[1].items())))
+
+    if sorted(map(key, got)) != sorted(map(key, want)):
         missing = [w for w in want if w not in got][:1]
-        raise VerifyError(f"{rel}: records differ from the catalog (first missing: {missing})")
+        extra = [g for g in got if g not in want][:1]
+        raise VerifyError(
+            f"{rel}: records differ from the catalog (first missing: {missing}; "
+            f"first unexpected: {extra})"
+        )
+    ctx = context.python_context(catalog)
     rel = "together_catalog/_ids.py"
     try:
         literals = read_literals(files[rel])

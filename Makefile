@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .DEFAULT_GOAL := all
 .PHONY: all help setup reconcile yaml-schema validate check generate check-generated test pytest lint bench fuzz clean
 
-all: setup reconcile yaml-schema validate check generate ## set up .venv, then scrape -> reconcile -> validate -> check -> generate
+all: setup reconcile yaml-schema check generate ## set up .venv, then scrape -> reconcile -> check (loads and validates) -> generate
 
 help: ## list every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -27,7 +27,7 @@ reconcile: $(STAMP) ## merge the bundled docs snapshots into catalog/
 yaml-schema: $(STAMP) ## write catalog/schema/*.json (the YAML files' JSON Schemas) from the models
 	$(PY) -m codegen yaml-schema
 
-validate: $(STAMP) ## load catalog/ through the pydantic models
+validate: $(STAMP) ## only load catalog/ through the pydantic models (check does this too)
 	$(PY) -m codegen validate
 
 check: $(STAMP) ## run the consistency rules against the waivers

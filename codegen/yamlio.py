@@ -88,7 +88,11 @@ def load_plain(path: Path) -> Any:
     "!"), or that the fast loader rejects or reads into anything but plain data, takes the
     round-trip path instead, so every refusal and its line number stay exactly as `loads` gives.
     """
-    text = read_text(path)
+    return loads_plain(read_text(path), str(path))
+
+
+def loads_plain(text: str, name: str = "<string>") -> Any:
+    """`load_plain` of text already read; `name` is the file name errors give."""
     if not any(mark in text for mark in "&*!"):
         try:
             data = _safe_yaml().load(text)
@@ -96,7 +100,7 @@ def load_plain(path: Path) -> Any:
             data = _NOT_LOADED
         if data is not _NOT_LOADED and _is_plain(data):
             return to_plain(data)
-    return to_plain(loads(text, str(path)))
+    return to_plain(loads(text, name))
 
 
 _NOT_LOADED = object()

@@ -22,8 +22,8 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from codegen import yamlio
+from codegen.load import _TABLE as TABLE
 from codegen.load import CatalogError, load_doc, table_files, validate
-from codegen.models import Table
 from scrapers.parse import ScrapedPage, ScrapedTable, ScrapeError
 from scrapers.vocabulary import TABLES
 
@@ -32,8 +32,6 @@ SCHEMA_COMMENT = "yaml-language-server: $schema=schema/table.schema.json"
 VOCABULARY_FIELDS = ("organization", "quantization")
 #: Row keys the scraper owns besides the table's columns.
 OWNED_EXTRA = ("footnotes", "na")
-
-_TABLE = TypeAdapter[Table](Table)
 
 
 @dataclass
@@ -411,42 +409,54 @@ def _merge_table(
     return doc
 
 
-def _load_table(path: Path) -> CommentedMap:
-    """A catalog table file, round-trip loaded and validated; CatalogError when it is not."""
+def _validate_plain(adapter: TypeAdapter[Any], plain: Any, path: Path) -> None:
+    """Validate a file's data from the fast loader; on an error, reload round-trip to locate
+    it (as `codegen.load.load_validated` does after its own read)."""
+    try:
+        adapter.validate_json(json.dumps(plain))
+    except ValidationError:
+        validate(adapter, load_doc(path), path)
+
+
+def _raise_duplicate(path: Path) -> None:
+    """Raise the duplicate-model-id error, located by a round-trip reload (only on failure)."""
     doc = load_doc(path)
-    validate(_TABLE, doc, path)
     seen: dict[str, int] = {}
     for index, row in enumerate(doc["rows"]):
         model = row["model"]
-        line = yamlio.line_of(doc, ["rows", index, "model"])
         if model in seen:
+            line = yamlio.line_of(doc, ["rows", index, "model"])
             raise CatalogError(
                 f"{path}:{line}: rows.{index}.model: duplicate model id {model!r} "
                 f"(also rows.{seen[model]}); reconcile matches rows by model id"
             )
         seen[model] = index
-    result: CommentedMap = doc
-    return result
 
 
-def _read_table(path: Path) -> dict[str, Any]:
-    """A catalog table as plain data, validated, through the fast read-only loader.
+def _read_table(path: Path) -> tuple[str, dict[str, Any]]:
+    """A catalog table's text and plain data, validated, through the fast read-only loader.
 
-    Only tables the docs changed are loaded round-trip (about four times slower) to be
-    edited; on any problem the round-trip load reports it with its line.
+    Only tables the docs changed are parsed round-trip (about four times slower), from the
+    same text, to be edited; on any problem the round-trip load reports it with its line.
     """
     try:
-        plain: dict[str, Any] = yamlio.load_plain(path)
+        text = yamlio.read_text(path)
+        plain: dict[str, Any] = yamlio.loads_plain(text, str(path))
     except (OSError, yamlio.YamlError) as exc:
         raise CatalogError(str(exc)) from None
-    try:
-        _TABLE.validate_json(json.dumps(plain))
-    except ValidationError:
-        _load_table(path)  # raises, located
+    _validate_plain(TABLE, plain, path)
     models = [row["model"] for row in plain["rows"]]
     if len(set(models)) != len(models):
-        _load_table(path)  # raises, located
-    return plain
+        _raise_duplicate(path)
+    return text, plain
+
+
+def _round_trip(text: str, path: Path) -> CommentedMap:
+    try:
+        doc: CommentedMap = yamlio.loads(text, str(path))
+    except yamlio.YamlError as exc:
+        raise CatalogError(str(exc)) from None
+    return doc
 
 
 _ABSENT = object()
@@ -511,7 +521,10 @@ def reconcile(
     replaced atomically.
     """
     report = Report()
-    existing = {path: _read_table(path) for path in table_files(catalog_dir)}
+    texts: dict[Path, str] = {}
+    existing: dict[Path, dict[str, Any]] = {}
+    for path in table_files(catalog_dir):
+        texts[path], existing[path] = _read_table(path)
     known: dict[str, set[Any]] = {f: set() for f in VOCABULARY_FIELDS}
     for doc in existing.values():
         for row in doc["rows"]:
@@ -540,8 +553,10 @@ def reconcile(
             plain = existing.get(path)
             if plain is not None and _unchanged(plain, scraped, page.source):
                 continue  # nothing to merge; its values are all known already
-            current = _load_table(path) if plain is not None else None
-            before = yamlio.dumps(current) if current is not None else None
+            # Loading then dumping a catalog file gives back its text (a test pins it), so
+            # the file's text is what an unchanged merge would write.
+            before = texts.get(path)
+            current = _round_trip(before, path) if before is not None else None
             doc = _merge_table(report, current, scraped, page.source)
             for row in scraped.rows:
                 for name in VOCABULARY_FIELDS:
@@ -551,7 +566,7 @@ def reconcile(
                             {"table": table, "model": row["model"], "field": name, "value": value}
                         )
                         known[name].add(value)
-            validate(_TABLE, doc, path)
+            validate(TABLE, doc, path)
             text = yamlio.dumps(doc)
             if text != before:
                 outputs[path] = text

@@ -31,7 +31,7 @@ from typing import Any
 
 from codegen.load import Catalog
 from codegen.rules import RULES, Violation, run_rules
-from codegen.waivers import Waiver, waivers_of
+from codegen.waivers import Waiver
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def apply_waivers(violations: list[Violation], waivers: tuple[Waiver, ...]) -> R
 
 def check(catalog: Catalog, use_waivers: bool = True) -> Report:
     violations = run_rules(catalog)
-    waivers = waivers_of(catalog.extras).waivers if use_waivers else ()
+    waivers = catalog.waivers.waivers if use_waivers else ()
     return apply_waivers(violations, waivers)
 
 

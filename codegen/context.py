@@ -166,38 +166,13 @@ def _table_info(table: Table) -> Record:
 
 
 def serving_aliases(catalog: Catalog) -> dict[str, str]:
-    """catalog/aliases.yaml `serving_variants`, or nothing when the file is absent."""
-    doc = catalog.extras.get("aliases.yaml") or {}
-    variants = doc.get("serving_variants") if isinstance(doc, dict) else None
-    if not variants:
-        return {}
-    if not isinstance(variants, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in variants.items()
-    ):
-        raise RenderError("catalog/aliases.yaml: serving_variants must map strings to strings")
-    return {str(k): str(v) for k, v in variants.items()}
+    """catalog/aliases.yaml `serving_variants` (none when the file is absent)."""
+    return dict(catalog.aliases.serving_variants)
 
 
 def waivers(catalog: Catalog) -> list[dict[str, Any]]:
-    """catalog/waivers.yaml entries as plain dicts, or none when the file is absent."""
-    doc = catalog.extras.get("waivers.yaml") or {}
-    entries = doc.get("waivers") if isinstance(doc, dict) else None
-    out: list[dict[str, Any]] = []
-    for index, entry in enumerate(entries or [], start=1):
-        if not isinstance(entry, dict):
-            raise RenderError(f"catalog/waivers.yaml: waiver {index} is not a mapping")
-        models = entry.get("models") or []
-        if isinstance(models, str):
-            models = [models]
-        out.append(
-            {
-                "rule": str(entry.get("rule", "")),
-                "table": str(entry.get("table", "")),
-                "models": [str(m) for m in models],
-                "reason": str(entry.get("reason", "")),
-            }
-        )
-    return out
+    """catalog/waivers.yaml entries as plain dicts (none when the file is absent)."""
+    return [waiver.model_dump(mode="json") for waiver in catalog.waivers.waivers]
 
 
 def python_context(catalog: Catalog) -> PythonContext:

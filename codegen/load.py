@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,14 +12,17 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from codegen import yamlio
 from codegen.models import Notes, Table
+from codegen.waivers import ALIASES_FILE, WAIVERS_FILE, Aliases, Waivers, unknown_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "catalog"
 NOTES_FILE = "notes.yaml"
 #: Files in catalog/ that are not tables.
-SPECIAL_FILES = frozenset({NOTES_FILE, "aliases.yaml", "waivers.yaml"})
+SPECIAL_FILES = frozenset({NOTES_FILE, ALIASES_FILE, WAIVERS_FILE})
 
 _TABLE = TypeAdapter[Table](Table)
+_ALIASES = TypeAdapter(Aliases)
+_WAIVERS = TypeAdapter(Waivers)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -28,12 +32,30 @@ class CatalogError(Exception):
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every table, in the declared order, plus the notes and the hand-kept files."""
+    """Every table, in the declared order, plus the notes and the hand-kept files.
+
+    `aliases` and `waivers` are empty when their file is absent (or empty).
+    """
 
     tables: dict[str, Table]
     notes: Notes
-    # Raw documents of aliases.yaml and waivers.yaml, validated by the rules that use them.
-    extras: dict[str, Any] = field(default_factory=dict)
+    aliases: Aliases = field(default_factory=Aliases)
+    waivers: Waivers = field(default_factory=Waivers)
+
+    @property
+    def extras(self) -> dict[str, Any]:
+        """aliases.yaml and waivers.yaml as plain documents, as catalog.json carries them
+        (derived; the round-trip check in codegen/verify.py compares them)."""
+        docs = {ALIASES_FILE: extra_json(self.aliases), WAIVERS_FILE: extra_json(self.waivers)}
+        return {name: doc for name, doc in docs.items() if doc is not None}
+
+
+def extra_json(model: Aliases | Waivers) -> dict[str, Any] | None:
+    """A hand-kept file's document as written (keys it leaves out stay out); None if absent."""
+    if not model.model_fields_set:
+        return None
+    doc: dict[str, Any] = model.model_dump(mode="json", exclude_unset=True)
+    return doc
 
 
 def validate(adapter: TypeAdapter[Any], doc: Any, path: Path) -> Any:
@@ -120,31 +142,52 @@ def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
     if not notes_path.exists():
         raise CatalogError(f"{notes_path}: missing")
     notes = load_model(Notes, notes_path)
-    extras = {
-        name: _load_plain(catalog_dir / name)
-        for name in sorted(SPECIAL_FILES - {NOTES_FILE})
-        if (catalog_dir / name).exists()
-    }
-    _validate_extras(extras, catalog_dir, [t.table for t in tables])
-    return Catalog({t.table: t for t in tables}, notes, extras)
+    aliases, waivers = (
+        _load_plain(catalog_dir / name) if (catalog_dir / name).exists() else None
+        for name in (ALIASES_FILE, WAIVERS_FILE)
+    )
+    return catalog_from_docs(tables, notes, aliases, waivers, catalog_dir)
 
 
-def _validate_extras(extras: dict[str, Any], catalog_dir: Path, tables: list[str]) -> None:
-    """aliases.yaml and waivers.yaml fail here, with file and line, not later in a rule."""
+def catalog_from_docs(
+    tables: Iterable[Table],
+    notes: Notes,
+    aliases: Any = None,
+    waivers: Any = None,
+    catalog_dir: Path | None = None,
+) -> Catalog:
+    """A Catalog from validated tables and notes and the plain documents of aliases.yaml and
+    waivers.yaml (None: the file is absent), which are validated here.
+
+    Every Catalog built from documents comes through here, so a hand-kept file that is
+    malformed, or a waiver naming an unknown rule or table, is a CatalogError naming the file
+    (and its line, when the documents were read from `catalog_dir`), not a later failure.
+    """
+    by_id = {t.table: t for t in tables}
+    folder = catalog_dir or Path()
+    located = catalog_dir is not None
+    checked_aliases = _extra(_ALIASES, aliases, folder / ALIASES_FILE, located) or Aliases()
+    checked_waivers = _extra(_WAIVERS, waivers, folder / WAIVERS_FILE, located) or Waivers()
+    _check_references(checked_waivers, folder / WAIVERS_FILE, located, by_id)
+    return Catalog(by_id, notes, checked_aliases, checked_waivers)
+
+
+def _extra(adapter: TypeAdapter[M], doc: Any, path: Path, located: bool) -> M | None:
+    if doc is None:
+        return None
+    try:
+        model: M = adapter.validate_json(json.dumps(yamlio.to_plain(doc)))
+    except ValidationError:
+        # Raises: on the round-trip reload when read from a file, so the error has its line.
+        model = validate(adapter, load_doc(path) if located else doc, path)
+    return model
+
+
+def _check_references(waivers: Waivers, path: Path, located: bool, tables: Iterable[str]) -> None:
     from codegen.rules import RULES  # imported here: rules imports this module
-    from codegen.waivers import EXTRA_MODELS, WAIVERS_FILE, unknown_reference, waivers_of
 
-    for name, doc in extras.items():
-        if doc is not None and name in EXTRA_MODELS:
-            try:
-                EXTRA_MODELS[name].validate_json(json.dumps(doc))
-            except ValidationError:
-                path = catalog_dir / name
-                validate(EXTRA_MODELS[name], load_doc(path), path)  # raises, located
-    if extras.get(WAIVERS_FILE) is not None:
-        found = unknown_reference(waivers_of(extras), RULES, tables)
-        if found is not None:
-            loc, message = found
-            path = catalog_dir / WAIVERS_FILE
-            line = yamlio.line_of(load_doc(path), loc) or 1
-            raise CatalogError(f"{path}:{line}: {'.'.join(map(str, loc))}: {message}")
+    found = unknown_reference(waivers, RULES, list(tables))
+    if found is not None:
+        loc, message = found
+        line = (yamlio.line_of(load_doc(path), loc) if located else None) or 1
+        raise CatalogError(f"{path}:{line}: {'.'.join(map(str, loc))}: {message}")

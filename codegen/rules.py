@@ -29,7 +29,7 @@ from codegen.models import (
     ServerlessTable,
     Table,
 )
-from codegen.waivers import ALIASES_FILE, aliases_of
+from codegen.waivers import ALIASES_FILE
 
 #: Scalar values a violation reports (JSON-ready).
 Value = str | int | bool | None | list[str] | dict[str, int | None]
@@ -270,7 +270,7 @@ def lora_base_fine_tunable(catalog: Catalog) -> Iterator[Violation]:
     (`...-2507-tput` serves `...-2507`), catalog/aliases.yaml `serving_variants` says so.
     """
     lora = lora_index(catalog)
-    variants = aliases_of(catalog.extras).serving_variants
+    variants = catalog.aliases.serving_variants
     for table in lora_base_tables(catalog):
         for row in table.rows:
             target = variants.get(row.model, row.model)
@@ -401,7 +401,7 @@ def organization_namespace(catalog: Catalog) -> Iterator[Violation]:
     for that organization (`Meta` -> `meta-llama`). Rows that publish no organization, or
     whose id has no namespace (model-id-grammar reports those), are skipped.
     """
-    aliases = aliases_of(catalog.extras)
+    aliases = catalog.aliases
     for table in catalog.tables.values():
         for row in table.rows:
             organization = getattr(row, "organization", None)
@@ -690,7 +690,7 @@ def aliases_in_use(catalog: Catalog) -> Iterator[Violation]:
     match would not already accept. An unused alias means upstream changed: it is stale, like
     a waiver that waives nothing, and should go.
     """
-    aliases = aliases_of(catalog.extras)
+    aliases = catalog.aliases
     bases = {row.model for table in lora_base_tables(catalog) for row in table.rows}
     for variant, target in aliases.serving_variants.items():
         if variant not in bases or variant == target:

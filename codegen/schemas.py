@@ -11,8 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from codegen import yamlio
-from codegen.load import Catalog
+from codegen.load import Catalog, CatalogError, catalog_from_docs, extra_json
 from codegen.models import FineTuneRow, FineTuneTable, Notes, Table
 from codegen.render import GENERATOR, REGENERATE
 
@@ -55,8 +54,8 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
         "$comment": header("catalog/"),
         "tables": [table_json(t) for t in catalog.tables.values()],
         "notes": catalog.notes.model_dump(mode="json"),
-        "aliases": yamlio.to_plain(catalog.extras.get("aliases.yaml")),
-        "waivers": yamlio.to_plain(catalog.extras.get("waivers.yaml")),
+        "aliases": extra_json(catalog.aliases),
+        "waivers": extra_json(catalog.waivers),
     }
 
 
@@ -91,12 +90,10 @@ def load_document(doc: dict[str, Any]) -> Catalog:
     import json
 
     parsed = TypeAdapter(CatalogDocument).validate_json(json.dumps(doc))
-    extras = {
-        name: doc[key]
-        for name, key in (("aliases.yaml", "aliases"), ("waivers.yaml", "waivers"))
-        if doc[key] is not None
-    }
-    return Catalog({t.table: t for t in parsed.tables}, parsed.notes, extras)
+    try:
+        return catalog_from_docs(parsed.tables, parsed.notes, parsed.aliases, parsed.waivers)
+    except CatalogError as exc:
+        raise ValueError(f"{CATALOG_JSON}: {exc}") from None
 
 
 # --- finetune-request.schema.json --------------------------------------------------------

@@ -25,9 +25,8 @@ from typing import Any
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from codegen.load import Catalog
+from codegen.load import Catalog, catalog_from_docs
 from codegen.models import Notes, Table
-from codegen.waivers import ALIASES_FILE, WAIVERS_FILE
 
 #: {"tables": {table id: table doc}, "notes": notes doc, "aliases": aliases doc}
 CatalogDocs = dict[str, Any]
@@ -91,8 +90,7 @@ def build_catalog(docs: CatalogDocs) -> Catalog:
         table = _TABLE.validate_json(json.dumps(doc))
         tables[table.table] = table
     notes = _NOTES.validate_json(json.dumps(docs["notes"]))
-    extras = {ALIASES_FILE: docs.get("aliases"), WAIVERS_FILE: docs.get("waivers")}
-    return Catalog(tables, notes, {k: v for k, v in extras.items() if v is not None})
+    return catalog_from_docs(tables.values(), notes, docs.get("aliases"), docs.get("waivers"))
 
 
 def _source(page: str, section: str) -> Doc:

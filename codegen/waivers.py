@@ -12,13 +12,11 @@ Both are strict and closed like every other catalog model: a misspelt key is a l
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from codegen import yamlio
 from codegen.models import ModelId
 
 ALIASES_FILE = "aliases.yaml"
@@ -66,29 +64,6 @@ class Waivers(_Strict):
         return self
 
 
-#: File name -> the model that validates it; load.py checks both when it loads the catalog.
-EXTRA_MODELS: dict[str, TypeAdapter[Any]] = {
-    ALIASES_FILE: TypeAdapter(Aliases),
-    WAIVERS_FILE: TypeAdapter(Waivers),
-}
-
-
-def aliases_of(extras: dict[str, Any]) -> Aliases:
-    """The catalog's aliases (none declared when the file is absent)."""
-    doc = extras.get(ALIASES_FILE)
-    if isinstance(doc, Aliases):
-        return doc
-    return Aliases() if doc is None else Aliases.model_validate_json(_json(doc))
-
-
-def waivers_of(extras: dict[str, Any]) -> Waivers:
-    """The catalog's waivers (none when the file is absent)."""
-    doc = extras.get(WAIVERS_FILE)
-    if isinstance(doc, Waivers):
-        return doc
-    return Waivers() if doc is None else Waivers.model_validate_json(_json(doc))
-
-
 def unknown_reference(
     waivers: Waivers, rules: Collection[str], tables: Collection[str]
 ) -> tuple[tuple[str | int, ...], str] | None:
@@ -104,6 +79,3 @@ def unknown_reference(
             return ("waivers", i, "table"), f"unknown table {waiver.table!r} (no such file)"
     return None
 
-
-def _json(doc: Any) -> str:
-    return json.dumps(yamlio.to_plain(doc))

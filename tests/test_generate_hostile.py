@@ -145,7 +145,7 @@ def _small_catalog(model_name: str, note: str, model: str) -> Catalog:
             rows[0] = rows[0].model_copy(update={"model_name": model_name, "note": note})
             rows[1] = rows[1].model_copy(update={"model": model})
         tables[table_id] = table.model_copy(update={"rows": tuple(rows)})
-    return Catalog(tables, _CATALOG.notes, _CATALOG.extras)
+    return Catalog(tables, _CATALOG.notes, _CATALOG.aliases, _CATALOG.waivers)
 
 
 cell_text = st.one_of(st.sampled_from(NASTY), any_text).filter(_cell_safe)

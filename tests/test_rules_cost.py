@@ -143,7 +143,7 @@ def scaled(n: int) -> Catalog:
     counted = {
         k: t.model_copy(update={"rows": CountingRows(t.rows)}) for k, t in catalog.tables.items()
     }
-    return Catalog(counted, catalog.notes, catalog.extras)
+    return Catalog(counted, catalog.notes, catalog.aliases, catalog.waivers)
 
 
 def reads(rule_id: str, catalog: Catalog) -> tuple[int, int]:

@@ -1,10 +1,11 @@
 """Consistency rules across Together's tables.
 
-Each rule is a small function `(catalog) -> Iterable[Violation]`, registered under a stable
+Each rule is a small function `(catalog) -> Iterable[Finding]`, registered under a stable
 kebab-case id. Its docstring says what it checks and where the rule comes from: a note in the
 docs (named by page and section, as in catalog/notes.yaml) or an invariant observed across the
-tables. A rule reports every offending row; whether a violation is a known, waived anomaly is
-decided by codegen.check, never here.
+tables. A rule reports every offending row as a Finding, which the registry turns into a
+Violation under the rule's id; whether a violation is a known, waived anomaly is decided by
+codegen.check, never here.
 
 Cost: every rule walks each table once and looks rows up in dict/set indexes built in that
 walk, so checking grows linearly with the catalog. No rule compares pairs of rows.
@@ -18,7 +19,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from codegen.load import Catalog
 from codegen.models import (
@@ -71,7 +72,17 @@ class Violation:
         }
 
 
-RuleFn = Callable[[Catalog], Iterable[Violation]]
+class Finding(NamedTuple):
+    """What a rule reports about one row; `Rule.run` adds the rule's id to make a Violation."""
+
+    table: str
+    model: str
+    field: str
+    values: Mapping[str, Value]
+    message: str
+
+
+RuleFn = Callable[[Catalog], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,7 @@ class Rule:
         return " ".join(self.doc.split("\n\n")[0].split()) or self.id
 
     def run(self, catalog: Catalog) -> list[Violation]:
-        return list(self.check(catalog))
+        return [Violation(self.id, *finding) for finding in self.check(catalog)]
 
 
 #: Every rule, in the order they run and report. Ids are stable: waivers name them.
@@ -154,7 +165,7 @@ def _normalise(name: str) -> str:
 
 
 @rule("long-context-subset-of-lora", "docs: fine-tuning-models / LoRA Long-context Fine-tuning")
-def long_context_subset_of_lora(catalog: Catalog) -> Iterator[Violation]:
+def long_context_subset_of_lora(catalog: Catalog) -> Iterator[Finding]:
     """Every long-context LoRA row is also a LoRA row, with identical limits.
 
     The long-context table lists the LoRA models that reach long contexts; it repeats their
@@ -166,8 +177,7 @@ def long_context_subset_of_lora(catalog: Catalog) -> Iterator[Violation]:
         for row in table.rows:
             base = lora.get(row.model)
             if base is None:
-                yield Violation(
-                    "long-context-subset-of-lora",
+                yield Finding(
                     table.table,
                     row.model,
                     "model",
@@ -178,8 +188,7 @@ def long_context_subset_of_lora(catalog: Catalog) -> Iterator[Violation]:
             for name in LIMIT_FIELDS:
                 mine, theirs = getattr(row, name), getattr(base, name)
                 if mine != theirs:
-                    yield Violation(
-                        "long-context-subset-of-lora",
+                    yield Finding(
                         table.table,
                         row.model,
                         name,
@@ -189,7 +198,7 @@ def long_context_subset_of_lora(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("full-subset-of-lora", "observed invariant")
-def full_subset_of_lora(catalog: Catalog) -> Iterator[Violation]:
+def full_subset_of_lora(catalog: Catalog) -> Iterator[Finding]:
     """Every model offered for full fine-tuning is also offered for LoRA fine-tuning.
 
     Observed across every published version of the tables; not stated in the docs. A full
@@ -199,8 +208,7 @@ def full_subset_of_lora(catalog: Catalog) -> Iterator[Violation]:
     for table in finetune_tables(catalog, "full"):
         for row in table.rows:
             if row.model not in lora:
-                yield Violation(
-                    "full-subset-of-lora",
+                yield Finding(
                     table.table,
                     row.model,
                     "model",
@@ -210,7 +218,7 @@ def full_subset_of_lora(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("min-batch-le-max-batch", "docs: fine-tuning-models (column meaning)")
-def min_batch_le_max_batch(catalog: Catalog) -> Iterator[Violation]:
+def min_batch_le_max_batch(catalog: Catalog) -> Iterator[Finding]:
     """Min batch size is at most the max batch size, for SFT and for DPO, in every table.
 
     A batch size between a minimum and a maximum exists only when min <= max; otherwise no
@@ -226,8 +234,7 @@ def min_batch_le_max_batch(catalog: Catalog) -> Iterator[Violation]:
                 if row.min_batch_size > getattr(row, name)
             }
             if over:
-                yield Violation(
-                    "min-batch-le-max-batch",
+                yield Finding(
                     table.table,
                     row.model,
                     "min_batch_size",
@@ -241,7 +248,7 @@ def min_batch_le_max_batch(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("lora-base-not-turbo", "docs: fine-tuning-models / Supported Models (serverless LoRA)")
-def lora_base_not_turbo(catalog: Catalog) -> Iterator[Violation]:
+def lora_base_not_turbo(catalog: Catalog) -> Iterator[Finding]:
     """No serverless LoRA base is a Turbo variant, by id or by published name.
 
     The docs say adapters are served on the listed Reference/base models and that a Turbo
@@ -251,8 +258,7 @@ def lora_base_not_turbo(catalog: Catalog) -> Iterator[Violation]:
     for table in lora_base_tables(catalog):
         for row in table.rows:
             if "turbo" in _name_words(row.model, row.model_name):
-                yield Violation(
-                    "lora-base-not-turbo",
+                yield Finding(
                     table.table,
                     row.model,
                     "model",
@@ -262,7 +268,7 @@ def lora_base_not_turbo(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("lora-base-fine-tunable", "docs: serverless-lora-bases / Serverless LoRA base models")
-def lora_base_fine_tunable(catalog: Catalog) -> Iterator[Violation]:
+def lora_base_fine_tunable(catalog: Catalog) -> Iterator[Finding]:
     """Each serverless LoRA base is a LoRA-fine-tunable model, directly or by declared alias.
 
     The base list exists to serve adapters trained on Together; a base nobody can train a
@@ -275,8 +281,7 @@ def lora_base_fine_tunable(catalog: Catalog) -> Iterator[Violation]:
         for row in table.rows:
             target = variants.get(row.model, row.model)
             if target not in lora:
-                yield Violation(
-                    "lora-base-fine-tunable",
+                yield Finding(
                     table.table,
                     row.model,
                     "model",
@@ -289,7 +294,7 @@ def lora_base_fine_tunable(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("quantization-legend", "docs: serverless-models / Chat Models (quantization legend)")
-def quantization_legend(catalog: Catalog) -> Iterator[Violation]:
+def quantization_legend(catalog: Catalog) -> Iterator[Finding]:
     """Quantization follows the docs' naming legend: Turbo -> FP8, Lite -> INT4, else FP16.
 
     The legend (notes.yaml `quantization_legend`) is stated on the serverless models page, so
@@ -311,8 +316,7 @@ def quantization_legend(catalog: Catalog) -> Iterator[Violation]:
             marks = [m for m in legend.markers if m.name_contains.casefold() in found]
             expected = {m.quantization for m in marks} or {legend.default}
             if len(expected) > 1 or row.quantization not in expected:
-                yield Violation(
-                    "quantization-legend",
+                yield Finding(
                     table.table,
                     row.model,
                     "quantization",
@@ -330,7 +334,7 @@ def quantization_legend(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("llama31-long-context-lora-only", "docs: fine-tuning-models / Supported Models")
-def llama31_long_context_lora_only(catalog: Catalog) -> Iterator[Violation]:
+def llama31_long_context_lora_only(catalog: Catalog) -> Iterator[Finding]:
     """The models in notes.yaml `lora_only_long_context` fine-tune above `min_context` with
     LoRA only: no full fine-tuning row for them offers an SFT or DPO context above it.
 
@@ -348,8 +352,7 @@ def llama31_long_context_lora_only(catalog: Catalog) -> Iterator[Violation]:
                 f: getattr(row, f) for f in CONTEXT_FIELDS if getattr(row, f) > note.min_context
             }
             if over:
-                yield Violation(
-                    "llama31-long-context-lora-only",
+                yield Finding(
                     table.table,
                     row.model,
                     next(iter(over)),
@@ -363,7 +366,7 @@ def llama31_long_context_lora_only(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("serverless-context-consistent", "observed invariant")
-def serverless_context_consistent(catalog: Catalog) -> Iterator[Violation]:
+def serverless_context_consistent(catalog: Catalog) -> Iterator[Finding]:
     """A model listed in several serverless categories has the same context length in each.
 
     One served model has one context window; two categories publishing different ones for
@@ -378,8 +381,7 @@ def serverless_context_consistent(catalog: Catalog) -> Iterator[Violation]:
         lengths = {t: r.context_length for t, r in listings}
         if len(set(lengths.values())) > 1:
             for table_id, row in listings:
-                yield Violation(
-                    "serverless-context-consistent",
+                yield Finding(
                     table_id,
                     model,
                     "context_length",
@@ -393,7 +395,7 @@ def serverless_context_consistent(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("organization-namespace", "observed invariant")
-def organization_namespace(catalog: Catalog) -> Iterator[Violation]:
+def organization_namespace(catalog: Catalog) -> Iterator[Finding]:
     """A row's organization agrees with its model id's namespace.
 
     They agree when they are the same name up to case and punctuation (`Black Forest Labs`
@@ -412,8 +414,7 @@ def organization_namespace(catalog: Catalog) -> Iterator[Violation]:
                 continue
             if namespace in aliases.namespaces(organization):
                 continue
-            yield Violation(
-                "organization-namespace",
+            yield Finding(
                 table.table,
                 row.model,
                 "organization",
@@ -424,7 +425,7 @@ def organization_namespace(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("model-id-unique", "catalog integrity")
-def model_id_unique(catalog: Catalog) -> Iterator[Violation]:
+def model_id_unique(catalog: Catalog) -> Iterator[Finding]:
     """A model id appears at most once per table.
 
     Lookups key on the id; a second row would make one of them unreachable.
@@ -433,8 +434,7 @@ def model_id_unique(catalog: Catalog) -> Iterator[Violation]:
         counts = Counter(row.model for row in table.rows)
         for model, count in counts.items():
             if count > 1:
-                yield Violation(
-                    "model-id-unique",
+                yield Finding(
                     table.table,
                     model,
                     "model",
@@ -450,7 +450,7 @@ MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @rule("model-id-grammar", "observed invariant (Hugging Face repository id shape)")
-def model_id_grammar(catalog: Catalog) -> Iterator[Violation]:
+def model_id_grammar(catalog: Catalog) -> Iterator[Finding]:
     """Model ids are `namespace/name`, with no whitespace, quotes or control characters.
 
     Ids become Literal members, JSON keys and API arguments; a stray space or quote from a
@@ -467,8 +467,7 @@ def model_id_grammar(catalog: Catalog) -> Iterator[Violation]:
                     if c.isspace() or c in "\"'`\\" or unicodedata.category(c)[0] == "C"
                 }
             )
-            yield Violation(
-                "model-id-grammar",
+            yield Finding(
                 table.table,
                 row.model,
                 "model",
@@ -481,7 +480,7 @@ def model_id_grammar(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("recommended-model-listed", "docs: serverless-models (per-category recommendation)")
-def recommended_model_listed(catalog: Catalog) -> Iterator[Violation]:
+def recommended_model_listed(catalog: Catalog) -> Iterator[Finding]:
     """Each category's recommended model (notes.yaml `categories`) is in that category's table.
 
     A recommendation pointing outside its table is a renamed or withdrawn model.
@@ -495,8 +494,7 @@ def recommended_model_listed(catalog: Catalog) -> Iterator[Violation]:
         tables = by_category.get(category, [])
         if not any(note.recommended in {r.model for r in t.rows} for t in tables):
             table_id = tables[0].table if tables else NOTES_TABLE
-            yield Violation(
-                "recommended-model-listed",
+            yield Finding(
                 table_id,
                 note.recommended,
                 "recommended",
@@ -509,7 +507,7 @@ def recommended_model_listed(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("full-context-matches-lora", "observed invariant")
-def full_context_matches_lora(catalog: Catalog) -> Iterator[Violation]:
+def full_context_matches_lora(catalog: Catalog) -> Iterator[Finding]:
     """A full fine-tuning row has the same SFT and DPO context lengths as the model's LoRA row.
 
     Observed for every model in both tables: the method changes the batch limits (full rows
@@ -524,8 +522,7 @@ def full_context_matches_lora(catalog: Catalog) -> Iterator[Violation]:
                 continue  # full-subset-of-lora reports it
             for name in CONTEXT_FIELDS:
                 if getattr(row, name) != getattr(base, name):
-                    yield Violation(
-                        "full-context-matches-lora",
+                    yield Finding(
                         table.table,
                         row.model,
                         name,
@@ -535,7 +532,7 @@ def full_context_matches_lora(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("finetune-identity-consistent", "observed invariant")
-def finetune_identity_consistent(catalog: Catalog) -> Iterator[Violation]:
+def finetune_identity_consistent(catalog: Catalog) -> Iterator[Finding]:
     """A model in several fine-tuning tables has the same organization and name in each.
 
     The full and long-context tables repeat the LoRA table's organization and model name;
@@ -551,8 +548,7 @@ def finetune_identity_consistent(catalog: Catalog) -> Iterator[Violation]:
                 continue
             for name in IDENTITY_FIELDS:
                 if getattr(row, name) != getattr(base, name):
-                    yield Violation(
-                        "finetune-identity-consistent",
+                    yield Finding(
                         table.table,
                         row.model,
                         name,
@@ -572,7 +568,7 @@ def named_context(thousands: int) -> int:
 
 
 @rule("context-size-suffix", "observed invariant (id naming)")
-def context_size_suffix(catalog: Catalog) -> Iterator[Violation]:
+def context_size_suffix(catalog: Catalog) -> Iterator[Finding]:
     """An id naming a context size (`-32k`, `-131k`) offers exactly that SFT context, and no
     context above it.
 
@@ -590,8 +586,7 @@ def context_size_suffix(catalog: Catalog) -> Iterator[Violation]:
             for name in CONTEXT_FIELDS:
                 value = getattr(row, name)
                 if value > size or (name == "context_length_sft" and value != size):
-                    yield Violation(
-                        "context-size-suffix",
+                    yield Finding(
                         table.table,
                         row.model,
                         name,
@@ -601,7 +596,7 @@ def context_size_suffix(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("contact-only-not-self-serve", "docs: fine-tuning-models / Supported Models")
-def contact_only_not_self_serve(catalog: Catalog) -> Iterator[Violation]:
+def contact_only_not_self_serve(catalog: Catalog) -> Iterator[Finding]:
     """Families the docs offer for fine-tuning only through sales (notes.yaml `contact_only`)
     do not appear in the self-serve fine-tuning tables.
     """
@@ -613,8 +608,7 @@ def contact_only_not_self_serve(catalog: Catalog) -> Iterator[Violation]:
             continue
         for row in table.rows:
             if row.model.startswith(prefixes):
-                yield Violation(
-                    "contact-only-not-self-serve",
+                yield Finding(
                     table.table,
                     row.model,
                     "model",
@@ -654,7 +648,7 @@ def _note_references(catalog: Catalog) -> Iterator[tuple[str, str, list[Table]]]
 
 
 @rule("notes-models-listed", "catalog integrity (notes.yaml)")
-def notes_models_listed(catalog: Catalog) -> Iterator[Violation]:
+def notes_models_listed(catalog: Catalog) -> Iterator[Finding]:
     """Every model notes.yaml names is a row of the table its note is about.
 
     Notes are keyed by model id; after an upstream rename a note would silently apply to
@@ -671,8 +665,7 @@ def notes_models_listed(catalog: Catalog) -> Iterator[Violation]:
                 ids = ids_of[table.table] = {r.model for r in table.rows}
             found = found or model in ids
         if not found:
-            yield Violation(
-                "notes-models-listed",
+            yield Finding(
                 NOTES_TABLE,
                 model,
                 path,
@@ -682,7 +675,7 @@ def notes_models_listed(catalog: Catalog) -> Iterator[Violation]:
 
 
 @rule("aliases-in-use", "catalog integrity (aliases.yaml)")
-def aliases_in_use(catalog: Catalog) -> Iterator[Violation]:
+def aliases_in_use(catalog: Catalog) -> Iterator[Finding]:
     """Every alias in catalog/aliases.yaml is needed by a current row.
 
     A serving variant must be a listed LoRA base whose id differs from its target; an
@@ -694,8 +687,7 @@ def aliases_in_use(catalog: Catalog) -> Iterator[Violation]:
     bases = {row.model for table in lora_base_tables(catalog) for row in table.rows}
     for variant, target in aliases.serving_variants.items():
         if variant not in bases or variant == target:
-            yield Violation(
-                "aliases-in-use",
+            yield Finding(
                 ALIASES_TABLE,
                 variant,
                 "serving_variants",
@@ -714,8 +706,7 @@ def aliases_in_use(catalog: Catalog) -> Iterator[Violation]:
         for namespace in namespaces:
             needed = _normalise(organization) != _normalise(namespace)
             if not needed or (organization, namespace) not in used:
-                yield Violation(
-                    "aliases-in-use",
+                yield Finding(
                     ALIASES_TABLE,
                     namespace,
                     f"organizations.{organization}",

@@ -209,10 +209,19 @@ def _spec_for(section: str, parents: list[str], where: str) -> TableSpec:
     raise ScrapeError(f"{where}: table under an unrecognised heading {section!r}")
 
 
+def _too_large(path: Path) -> ScrapeError:
+    return ScrapeError(f"{path}: page is larger than {MAX_PAGE_BYTES} bytes; refusing to parse")
+
+
 def parse_text(text: str, path: Path) -> ScrapedPage:
-    page = path.stem
     if len(text.encode("utf-8", "surrogatepass")) > MAX_PAGE_BYTES:
-        raise ScrapeError(f"{path}: page is larger than {MAX_PAGE_BYTES} bytes; refusing to parse")
+        raise _too_large(path)
+    return _parse(text, path)
+
+
+def _parse(text: str, path: Path) -> ScrapedPage:
+    """`parse_text` once the page's size has been checked."""
+    page = path.stem
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ScrapeError(f"{path}:{line}: NUL character in the page")
@@ -226,9 +235,8 @@ def parse_text(text: str, path: Path) -> ScrapedPage:
     tables: list[ScrapedTable] = []
     in_head = False
     header_cells: list[str] = []
-    row: list[str] | None = None
     row_line = 0
-    row_tokens: list[Token] = []
+    row_tokens: list[Token] | None = None  # the cells of the body row being read, if any
 
     i = 0
     while i < len(tokens):
@@ -289,7 +297,6 @@ def parse_text(text: str, path: Path) -> ScrapedPage:
             assert current is not None
             _set_header(current, header_cells, path)
         elif tok.type == "tr_open" and not in_head:
-            row = []
             row_tokens = []
             row_line = (tok.map or [0])[0] + 1
         elif (
@@ -300,12 +307,16 @@ def parse_text(text: str, path: Path) -> ScrapedPage:
             if in_head:
                 header_cells.append(tok.content)
             else:
-                assert row is not None
-                row.append(tok.content)
+                assert row_tokens is not None
                 row_tokens.append(tok)
-        elif tok.type == "tr_close" and not in_head and current is not None and row is not None:
+        elif (
+            tok.type == "tr_close"
+            and not in_head
+            and current is not None
+            and row_tokens is not None
+        ):
             _add_row(current, row_tokens, lines[row_line - 1], row_line, path)
-            row = None
+            row_tokens = None
         elif tok.type == "table_close" and current is not None:
             tables.append(current)
             current = None
@@ -397,10 +408,10 @@ def parse_file(path: Path) -> ScrapedPage:
     except OSError as exc:
         raise ScrapeError(f"{path}: {exc.strerror}") from None
     if len(raw) > MAX_PAGE_BYTES:
-        raise ScrapeError(f"{path}: page is larger than {MAX_PAGE_BYTES} bytes; refusing to parse")
+        raise _too_large(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScrapeError(f"{path}:{line}: not UTF-8 ({exc.reason})") from None
-    return parse_text(text, path)
+    return _parse(text, path)  # its size is checked above, on the bytes

@@ -194,3 +194,15 @@ def test_no_traceback_in_a_subprocess(kind: str, name: str, catalog: Path) -> No
     assert proc.stdout == ""
     assert_one_located_line(proc.stderr, path, expectation(path))
     assert state(catalog) == before
+
+
+def test_parse_text_checks_the_size_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_file checks the bytes once; parse_text, called directly, still refuses."""
+    import scrapers.parse
+
+    text = "# Title\n\n" + "é" * 50
+    monkeypatch.setattr(scrapers.parse, "MAX_PAGE_BYTES", len(text.encode()))
+    scrapers.parse.parse_text(text, Path("page.md"))
+    monkeypatch.setattr(scrapers.parse, "MAX_PAGE_BYTES", len(text.encode()) - 1)
+    with pytest.raises(scrapers.parse.ScrapeError, match="page is larger than"):
+        scrapers.parse.parse_text(text, Path("page.md"))

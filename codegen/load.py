@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from codegen import yamlio
-from codegen.models import Notes, Table
+from codegen.models import FineTuneRow, FineTuneTable, Notes, Table
 from codegen.waivers import ALIASES_FILE, WAIVERS_FILE, Aliases, Waivers, unknown_reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,18 @@ class Catalog:
     notes: Notes
     aliases: Aliases = field(default_factory=Aliases)
     waivers: Waivers = field(default_factory=Waivers)
+
+    @functools.cached_property
+    def lora_index(self) -> dict[str, FineTuneRow]:
+        """LoRA rows by model id, built once per Catalog (the first row wins; duplicate ids
+        are the model-id-unique rule's business)."""
+        index: dict[str, FineTuneRow] = {}
+        for table in self.tables.values():
+            if not isinstance(table, FineTuneTable) or table.method != "lora":
+                continue
+            for row in table.rows:
+                index.setdefault(row.model, row)
+        return index
 
     @property
     def extras(self) -> dict[str, Any]:

@@ -23,7 +23,6 @@ from typing import Any, NamedTuple
 
 from codegen.load import Catalog
 from codegen.models import (
-    FineTuneRow,
     FineTuneTable,
     LoraBaseTable,
     ServerlessRow,
@@ -125,9 +124,12 @@ def run_rules(catalog: Catalog) -> list[Violation]:
 # --- indexes --------------------------------------------------------------------------------
 
 
-def finetune_tables(catalog: Catalog, method: str) -> list[FineTuneTable]:
+def finetune_tables(catalog: Catalog, method: str | None = None) -> list[FineTuneTable]:
+    """The fine-tuning tables, in order; only those of `method` when it is given."""
     return [
-        t for t in catalog.tables.values() if isinstance(t, FineTuneTable) and t.method == method
+        t
+        for t in catalog.tables.values()
+        if isinstance(t, FineTuneTable) and (method is None or t.method == method)
     ]
 
 
@@ -137,15 +139,6 @@ def serverless_tables(catalog: Catalog) -> list[ServerlessTable]:
 
 def lora_base_tables(catalog: Catalog) -> list[LoraBaseTable]:
     return [t for t in catalog.tables.values() if isinstance(t, LoraBaseTable)]
-
-
-def lora_index(catalog: Catalog) -> dict[str, FineTuneRow]:
-    """LoRA rows by model id (the first row wins; duplicates are model-id-unique's business)."""
-    index: dict[str, FineTuneRow] = {}
-    for table in finetune_tables(catalog, "lora"):
-        for row in table.rows:
-            index.setdefault(row.model, row)
-    return index
 
 
 def words(text: str) -> set[str]:
@@ -172,7 +165,7 @@ def long_context_subset_of_lora(catalog: Catalog) -> Iterator[Finding]:
     limits rather than adding new ones, so a row absent from the LoRA table, or one whose
     context or batch limits differ from its LoRA row, contradicts the LoRA table.
     """
-    lora = lora_index(catalog)
+    lora = catalog.lora_index
     for table in finetune_tables(catalog, "lora_long_context"):
         for row in table.rows:
             base = lora.get(row.model)
@@ -204,7 +197,7 @@ def full_subset_of_lora(catalog: Catalog) -> Iterator[Finding]:
     Observed across every published version of the tables; not stated in the docs. A full
     row without a LoRA row most likely means a LoRA row was dropped or an id misspelt.
     """
-    lora = lora_index(catalog)
+    lora = catalog.lora_index
     for table in finetune_tables(catalog, "full"):
         for row in table.rows:
             if row.model not in lora:
@@ -224,9 +217,7 @@ def min_batch_le_max_batch(catalog: Catalog) -> Iterator[Finding]:
     A batch size between a minimum and a maximum exists only when min <= max; otherwise no
     batch size satisfies the row and a job for it cannot be configured as published.
     """
-    for table in catalog.tables.values():
-        if not isinstance(table, FineTuneTable):
-            continue
+    for table in finetune_tables(catalog):
         for row in table.rows:
             over = {
                 name: getattr(row, name)
@@ -275,7 +266,7 @@ def lora_base_fine_tunable(catalog: Catalog) -> Iterator[Finding]:
     LoRA for serves nothing. Where the served id is a serving variant of the trained one
     (`...-2507-tput` serves `...-2507`), catalog/aliases.yaml `serving_variants` says so.
     """
-    lora = lora_index(catalog)
+    lora = catalog.lora_index
     variants = catalog.aliases.serving_variants
     for table in lora_base_tables(catalog):
         for row in table.rows:
@@ -514,7 +505,7 @@ def full_context_matches_lora(catalog: Catalog) -> Iterator[Finding]:
     often allow larger batches), never the context. A differing context is most likely a
     misaligned cell.
     """
-    lora = lora_index(catalog)
+    lora = catalog.lora_index
     for table in finetune_tables(catalog, "full"):
         for row in table.rows:
             base = lora.get(row.model)
@@ -538,9 +529,9 @@ def finetune_identity_consistent(catalog: Catalog) -> Iterator[Finding]:
     The full and long-context tables repeat the LoRA table's organization and model name;
     a difference means one table was edited and the other was not.
     """
-    lora = lora_index(catalog)
-    for table in catalog.tables.values():
-        if not isinstance(table, FineTuneTable) or table.method == "lora":
+    lora = catalog.lora_index
+    for table in finetune_tables(catalog):
+        if table.method == "lora":
             continue
         for row in table.rows:
             base = lora.get(row.model)
@@ -575,9 +566,7 @@ def context_size_suffix(catalog: Catalog) -> Iterator[Finding]:
     Together publishes long-context variants as separate ids that carry their size; the
     SFT limit of every such row equals the size, so a limit above it contradicts the id.
     """
-    for table in catalog.tables.values():
-        if not isinstance(table, FineTuneTable):
-            continue
+    for table in finetune_tables(catalog):
         for row in table.rows:
             match = CONTEXT_SUFFIX.search(row.model.partition("/")[2])
             if match is None or int(match.group(1)) == 0:
@@ -603,9 +592,7 @@ def contact_only_not_self_serve(catalog: Catalog) -> Iterator[Finding]:
     prefixes = tuple(p for note in catalog.notes.contact_only for p in note.model_prefixes)
     if not prefixes:
         return
-    for table in catalog.tables.values():
-        if not isinstance(table, FineTuneTable):
-            continue
+    for table in finetune_tables(catalog):
         for row in table.rows:
             if row.model.startswith(prefixes):
                 yield Finding(

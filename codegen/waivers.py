@@ -78,4 +78,3 @@ def unknown_reference(
         if waiver.table not in tables:
             return ("waivers", i, "table"), f"unknown table {waiver.table!r} (no such file)"
     return None
-

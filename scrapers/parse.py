@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,20 +62,32 @@ class ScrapedTable:
     rows: list[dict[str, Any]] = field(default_factory=list)
     models: set[str] = field(default_factory=set)
 
-    def to_json(self, source: dict[str, str]) -> dict[str, Any]:
+    @property
+    def columns(self) -> list[dict[str, str]]:
+        """The table's `columns:` entries, {field, header} in page order."""
+        pairs = zip(self.fields, self.headers, strict=True)
+        return [{"field": f, "header": h} for f, h in pairs]
+
+    def kind_fields(self) -> dict[str, str]:
+        """`kind`, and `method` and `category` when the table has them, in file order."""
         spec = self.spec
-        out: dict[str, Any] = {
-            "table": spec.table,
-            "section": spec.section,
-            "kind": spec.kind,
-        }
+        out: dict[str, str] = {"kind": spec.kind}
         if spec.method is not None:
             out["method"] = spec.method
         if spec.category is not None:
             out["category"] = spec.category
-        out["source"] = {**source, "page": self.page, "section": spec.section}
-        pairs = zip(self.fields, self.headers, strict=True)
-        out["columns"] = [{"field": f, "header": h} for f, h in pairs]
+        return out
+
+    def source_meta(self, source: Mapping[str, str]) -> dict[str, str]:
+        """The table's `source:` entries: what the page records (url, snapshot), its page
+        and its section."""
+        return {**source, "page": self.page, "section": self.spec.section}
+
+    def to_json(self, source: dict[str, str]) -> dict[str, Any]:
+        out: dict[str, Any] = {"table": self.spec.table, "section": self.spec.section}
+        out.update(self.kind_fields())
+        out["source"] = self.source_meta(source)
+        out["columns"] = self.columns
         out["rows"] = self.rows
         return out
 

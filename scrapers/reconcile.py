@@ -32,6 +32,8 @@ SCHEMA_COMMENT = "yaml-language-server: $schema=schema/table.schema.json"
 VOCABULARY_FIELDS = ("organization", "quantization")
 #: Row keys the scraper owns besides the table's columns.
 OWNED_EXTRA = ("footnotes", "na")
+#: A table's `source:` keys, in file order.
+SOURCE_KEYS = ("url", "page", "section", "snapshot")
 
 
 @dataclass
@@ -118,11 +120,7 @@ def _flow(items: list[Any]) -> CommentedSeq:
 def _new_doc(scraped: ScrapedTable, source: CommentedMap) -> CommentedMap:
     doc = CommentedMap()
     doc["table"] = scraped.spec.table
-    doc["kind"] = scraped.spec.kind
-    if scraped.spec.method is not None:
-        doc["method"] = scraped.spec.method
-    if scraped.spec.category is not None:
-        doc["category"] = scraped.spec.category
+    doc.update(scraped.kind_fields())
     doc["source"] = source
     doc["columns"] = CommentedSeq()
     doc["rows"] = CommentedSeq()
@@ -132,6 +130,17 @@ def _new_doc(scraped: ScrapedTable, source: CommentedMap) -> CommentedMap:
         "Comments and hand-written `note:` fields are kept across reconciles."
     )
     return doc
+
+
+def _owned_keys(*fields: list[str]) -> dict[str, None]:
+    """The row keys the scraper owns: these columns' fields (in order, once) and OWNED_EXTRA."""
+    return dict.fromkeys([*(f for group in fields for f in group), *OWNED_EXTRA])
+
+
+def _source(scraped: ScrapedTable, source: Mapping[str, str]) -> dict[str, str]:
+    """The table's `source:` mapping as the file holds it (snapshot as its ISO text)."""
+    meta = scraped.source_meta(source)
+    return {key: meta[key] for key in SOURCE_KEYS}
 
 
 def _set(
@@ -316,7 +325,7 @@ def _merge_rows(
     wanted = {r["model"] for r in scraped.rows}
     # Cells of dropped columns are owned too: they go with their column, and a non-null one
     # is a removal (data the docs no longer state), refused unless the caller allows it.
-    owned = dict.fromkeys([*scraped.fields, *old_fields, *OWNED_EXTRA])
+    owned = _owned_keys(scraped.fields, old_fields)
     dropped = set(old_fields) - set(scraped.fields)
     # Removals first (from the end, so indices stay valid). They are made even when the
     # caller will refuse them, so the report is complete; a refused run writes nothing.
@@ -367,11 +376,8 @@ def _merge_table(
     source: dict[str, str],
 ) -> CommentedMap:
     table = scraped.spec.table
-    meta = CommentedMap()
-    meta["url"] = source["url"]
-    meta["page"] = scraped.page
-    meta["section"] = scraped.spec.section
-    meta["snapshot"] = dt.date.fromisoformat(source["snapshot"])
+    meta = CommentedMap(_source(scraped, source))
+    meta["snapshot"] = dt.date.fromisoformat(meta["snapshot"])
     if doc is None:
         report.new_tables.append(table)
         if scraped.spec.category is not None and scraped.spec not in TABLES:
@@ -387,8 +393,7 @@ def _merge_table(
     src = doc["source"]
     for key, value in meta.items():
         _set(report, table, "(source)", src, key, value, meta)
-    pairs = zip(scraped.fields, scraped.headers, strict=True)
-    columns = [{"field": f, "header": h} for f, h in pairs]
+    columns = scraped.columns
     current_columns = [{"field": c["field"], "header": c["header"]} for c in doc["columns"]]
     if current_columns != columns:
         if current_columns:
@@ -464,24 +469,14 @@ _ABSENT = object()
 
 def _unchanged(plain: Mapping[str, Any], scraped: ScrapedTable, source: Mapping[str, str]) -> bool:
     """Whether merging `scraped` into this table would change no owned value, key or order."""
-    spec = scraped.spec
-    expected_source = {
-        "url": source["url"],
-        "page": scraped.page,
-        "section": spec.section,
-        "snapshot": source["snapshot"],
-    }
-    if plain.get("source") != expected_source:
+    if plain.get("source") != _source(scraped, source):
         return False
-    columns = [
-        {"field": f, "header": h} for f, h in zip(scraped.fields, scraped.headers, strict=True)
-    ]
-    if plain.get("columns") != columns:
+    if plain.get("columns") != scraped.columns:
         return False
     rows = plain["rows"]
     if [r["model"] for r in rows] != [r["model"] for r in scraped.rows]:
         return False
-    owned = [*scraped.fields, *OWNED_EXTRA]
+    owned = _owned_keys(scraped.fields)
     for old, new in zip(rows, scraped.rows, strict=True):
         for key in owned:
             if old.get(key, _ABSENT) != new.get(key, _ABSENT):

@@ -292,8 +292,8 @@ class DocPage:
 
 
 def _na_fields(row: Any) -> frozenset[str]:
-    # A data-in helper may record which empty cells the docs spelt "N/A" rather than "-".
-    return frozenset(getattr(row, "na", None) or ())
+    """The empty cells the docs spelt "N/A" rather than "-" (every row's `na`)."""
+    return frozenset(row.na)
 
 
 def _doc_table(table: Table, level: int | None) -> DocTable:

@@ -7,13 +7,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from codegen import yamlio
 from codegen.models import FineTuneRow, FineTuneTable, Notes, Table
 from codegen.waivers import ALIASES_FILE, WAIVERS_FILE, Aliases, Waivers, unknown_reference
+from scrapers.vocabulary import Kind
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "catalog"
@@ -86,8 +87,8 @@ def validate(adapter: TypeAdapter[Any], doc: Any, path: Path) -> Any:
         raise CatalogError(f"{where}: {dotted}: {first['msg']}{more}") from None
 
 
-# Discriminated-union tags pydantic inserts into error locations; they are not YAML keys.
-_UNION_TAGS = frozenset({"finetune", "serverless", "serverless_lora_base"})
+# Discriminated-union tags (table kinds) pydantic inserts into error locations; not YAML keys.
+_UNION_TAGS = frozenset(get_args(Kind))
 
 
 def load_doc(path: Path) -> Any:

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from scrapers.vocabulary import CATEGORY_PATTERN
+
 ModelId = Annotated[str, StringConstraints(min_length=1)]
 Count = Annotated[int, Field(ge=0)]
 Positive = Annotated[int, Field(ge=1)]
@@ -79,6 +81,10 @@ class LoraBaseRow(_Row):
     quantization: str
 
 
+#: Fields every row has besides its columns (annotations, never a column of their own).
+_ROW_EXTRA = frozenset(_Row.model_fields) - {"model"}
+
+
 class _Table(_Strict):
     table: str
     source: Source
@@ -97,11 +103,7 @@ class _Table(_Strict):
         if unknown:
             raise ValueError(f"table {self.table}: columns {unknown} are not fields of its rows")
         for index, row in enumerate(rows, start=1):
-            extra = [
-                f
-                for f in row.model_fields_set
-                if f not in fields and f not in {"footnotes", "na", "note"}
-            ]
+            extra = [f for f in row.model_fields_set if f not in fields and f not in _ROW_EXTRA]
             if extra:
                 raise ValueError(
                     f"table {self.table}: row {index} ({row.model}) sets {sorted(extra)}, "
@@ -130,7 +132,7 @@ class FineTuneTable(_Table):
 
 class ServerlessTable(_Table):
     kind: Literal["serverless"]
-    category: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+    category: Annotated[str, StringConstraints(pattern=f"^{CATEGORY_PATTERN.pattern}$")]
     rows: tuple[ServerlessRow, ...]
 
 

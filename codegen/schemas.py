@@ -34,9 +34,7 @@ def _pydantic_schema() -> dict[str, Any]:
 
 
 def _row_json(row: Any, columns: set[str]) -> dict[str, Any]:
-    keep = columns | {"footnotes", "note"}
-    if "na" in type(row).model_fields:
-        keep.add("na")
+    keep = columns | {"footnotes", "na", "note"}
     dumped: dict[str, Any] = row.model_dump(mode="json", include=keep)
     return dumped
 

@@ -4,7 +4,8 @@ broken by exactly one rule-breaking mutation.
 A catalog is drawn as JSON-shaped documents, the same shape the YAML files have, and built
 through the same pydantic models the loader uses, so a drawn catalog is one a maintainer
 could have written. Self-contained on purpose (only Hypothesis, pydantic and codegen's
-models): the runtime package's `together_catalog.testing` reuses these strategies later.
+models, loader and rules): the runtime package's `together_catalog.testing` reuses these
+strategies later.
 
     valid_docs()            -> CatalogDocs that break no rule
     catalogs()              -> Catalog built from valid_docs()
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +27,7 @@ from pydantic import TypeAdapter
 
 from codegen.load import Catalog, catalog_from_docs
 from codegen.models import Notes, Table
+from codegen.rules import named_context
 
 #: {"tables": {table id: table doc}, "notes": notes doc, "aliases": aliases doc}
 CatalogDocs = dict[str, Any]
@@ -567,7 +568,7 @@ def _mut_identity(draw: st.DrawFn, docs: CatalogDocs) -> tuple[str, str]:
 @mutation("context-size-suffix")
 def _mut_suffix(draw: st.DrawFn, docs: CatalogDocs) -> tuple[str, str]:
     thousands = draw(st.sampled_from((8, 16, 32, 65, 131)))
-    size = 1 << round(math.log2(thousands * 1000))
+    size = named_context(thousands)
     contexts = draw(st.sampled_from(((size * 2, size), (size, size * 2), (size // 2, size))))
     model = _fresh(docs, _PLAIN[1], f"-{thousands}k")
     return _add_lora(docs, finetune_row(model, _PLAIN[0], contexts))

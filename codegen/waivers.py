@@ -15,19 +15,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
-from codegen.models import ModelId
+from codegen.models import ModelId, _Strict
 
 ALIASES_FILE = "aliases.yaml"
 WAIVERS_FILE = "waivers.yaml"
 
 NonBlank = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Aliases(_Strict):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from scrapers.vocabulary import SERVERLESS_PARENT, SPEC_BY_TABLE
+
 
 @dataclass(frozen=True, slots=True)
 class PageLayout:
@@ -22,6 +24,6 @@ class PageLayout:
 
 PAGES: Final[dict[str, PageLayout]] = {
     "fine-tuning-models": PageLayout(("Supported Models",), 2),
-    "serverless-models": PageLayout(("Together.ai Models", "Serverless Models"), 3),
-    "serverless-lora-bases": PageLayout(("Serverless LoRA base models",), 1),
+    "serverless-models": PageLayout(("Together.ai Models", SERVERLESS_PARENT), 3),
+    "serverless-lora-bases": PageLayout((SPEC_BY_TABLE["serverless-lora-bases"].section,), 1),
 }

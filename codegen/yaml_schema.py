@@ -8,7 +8,6 @@ columns) stay with the pydantic validators that `python -m codegen validate` run
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,10 @@ from pydantic import TypeAdapter
 
 from codegen import yamlio
 from codegen.models import Notes, Table
+from codegen.render import header, to_json
+from codegen.schemas import DRAFT
 from codegen.waivers import Aliases, Waivers
 
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: catalog/-relative schema file -> (title, pydantic type).
 SCHEMAS: dict[str, tuple[str, Any]] = {
     "schema/table.schema.json": ("A catalog table file (catalog/<table>.yaml)", Table),
@@ -33,15 +33,18 @@ def build(type_: Any, title: str) -> dict[str, Any]:
     return {
         "$schema": DRAFT,
         "title": title,
-        "$comment": "Generated from codegen/models.py by `python -m codegen yaml-schema`; "
-        "do not edit.",
+        "$comment": header(
+            "codegen/models.py",
+            generator="codegen (python -m codegen yaml-schema)",
+            regenerate="make yaml-schema",
+        ),
         **schema,
     }
 
 
 def render(schema: dict[str, Any]) -> str:
     """Deterministic text: sorted keys, two-space indent, trailing newline."""
-    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return to_json(schema, indent=2) + "\n"
 
 
 def schemas() -> dict[str, str]:

@@ -54,7 +54,8 @@ INTEGER_FIELDS: Final[frozenset[str]] = frozenset(
 #: Cell spellings the docs use for "no value". Rows list the fields whose cell read N/A
 #: (key `na`), so the docs can be regenerated with the vendor's spelling; "-" is the default.
 NA_MARKER: Final = "N/A"
-NONE_MARKERS: Final[frozenset[str]] = frozenset({NA_MARKER, "-"})
+DASH_MARKER: Final = "-"
+NONE_MARKERS: Final[frozenset[str]] = frozenset({NA_MARKER, DASH_MARKER})
 
 #: Trailing footnote marker; stripped from the value and recorded on the row.
 FOOTNOTE_MARKER: Final = "*"
@@ -93,6 +94,7 @@ TABLES: Final[tuple[TableSpec, ...]] = (
 )
 
 SPEC_BY_SECTION: Final[dict[str, TableSpec]] = {spec.section: spec for spec in TABLES}
+SPEC_BY_TABLE: Final[dict[str, TableSpec]] = {spec.table: spec for spec in TABLES}
 
 #: Serverless sections not yet declared above are accepted as new categories when their
 #: heading reads "<Name> Models" and they sit under this parent heading.

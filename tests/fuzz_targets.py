@@ -60,21 +60,21 @@ def fuzz_yaml_loader(data: bytes) -> None:
 
 def fuzz_markdown_escape(data: bytes) -> None:
     """A cell value rendered by the generator's escaping filter must parse back unchanged."""
-    from codegen.render import RenderError, markdown_cell
+    from codegen.render import RenderError, cell
     from scrapers.parse import ScrapeError, parse_text
 
     value = data.decode("utf-8", errors="replace").strip()
     if not value:
         return
     try:
-        cell = markdown_cell(value)
+        text = cell(value)
     except RenderError:
         return  # the generator refuses values no cell can spell (e.g. "N/A"), loudly
     page = (
         "# Serverless LoRA base models\n\n"
         "| Organization | Base Model Name | Base Model String | Quantization |\n"
         "| --- | --- | --- | --- |\n"
-        f"| Org | {cell} | ns/model | FP8 |\n"
+        f"| Org | {text} | ns/model | FP8 |\n"
     )
     try:
         parsed = parse_text(page, Path("fuzz.md"))

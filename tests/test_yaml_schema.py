@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from codegen import yaml_schema, yamlio
+from codegen import schemas, yaml_schema, yamlio
 from codegen.__main__ import main as codegen_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def test_generation_is_deterministic() -> None:
         assert text.endswith("}\n")
         data = json.loads(text)
         assert json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n" == text
-        assert data["$schema"] == yaml_schema.DRAFT
+        assert data["$schema"] == schemas.DRAFT
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in CATALOG.glob("*.yaml")))

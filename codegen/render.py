@@ -225,6 +225,7 @@ def environment(templates: Path = TEMPLATES_DIR) -> Environment:
         comment_url=comment_url,
         ident=ident,
         page_link=page_link,
+        tuple=tuple,  # a sequence as a tuple, for the py filter
     )
     env.tests["nested"] = is_nested
     env.globals.update(header=header)

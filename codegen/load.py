@@ -56,13 +56,6 @@ class Catalog:
                 index.setdefault(row.model, row)
         return index
 
-    @property
-    def extras(self) -> dict[str, Any]:
-        """aliases.yaml and waivers.yaml as plain documents, as catalog.json carries them
-        (derived; the round-trip check in codegen/verify.py compares them)."""
-        docs = {ALIASES_FILE: extra_json(self.aliases), WAIVERS_FILE: extra_json(self.waivers)}
-        return {name: doc for name, doc in docs.items() if doc is not None}
-
 
 def extra_json(model: Aliases | Waivers) -> dict[str, Any] | None:
     """A hand-kept file's document as written (keys it leaves out stay out); None if absent."""

@@ -89,9 +89,7 @@ def check_json(catalog: Catalog, files: Files) -> None:
             raise VerifyError(f"{rel}: table {table_id} differs when read back")
     if back.notes != catalog.notes:
         raise VerifyError(f"{rel}: notes differ when read back")
-    from codegen.yamlio import to_plain
-
-    if back.extras != {k: to_plain(v) for k, v in catalog.extras.items()}:
+    if (back.aliases, back.waivers) != (catalog.aliases, catalog.waivers):
         raise VerifyError(f"{rel}: aliases or waivers differ when read back")
     for rel in (schemas.CATALOG_SCHEMA, schemas.REQUEST_SCHEMA):
         try:

@@ -33,3 +33,17 @@ def test_a_wrong_value_built_by_the_context_is_caught(monkeypatch: pytest.Monkey
 def test_the_real_output_passes() -> None:
     catalog = load_catalog()
     check_python(catalog, render_all(catalog))
+
+
+def test_a_waiver_changed_in_catalog_json_is_caught() -> None:
+    from codegen import schemas
+    from codegen.verify import check_json
+
+    catalog = load_catalog()
+    files = render_all(catalog)
+    text = files[schemas.CATALOG_JSON]
+    reason = catalog.waivers.waivers[0].reason
+    assert reason in text
+    files[schemas.CATALOG_JSON] = text.replace(reason, reason + " (edited)", 1)
+    with pytest.raises(VerifyError, match="aliases or waivers differ"):
+        check_json(catalog, files)

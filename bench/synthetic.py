@@ -22,14 +22,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from codegen import yamlio
 from codegen.load import NOTES_FILE, table_files
+from codegen.render import cell
 from scrapers.parse import parse_file
+from scrapers.reconcile import flow
+from scrapers.vocabulary import DASH_MARKER, NA_MARKER
 
 ALIASES_FILE = "aliases.yaml"
 WAIVERS_FILE = "waivers.yaml"
-NA_SPELLING = "N/A"
-NONE_SPELLING = "-"
-#: Markdown characters escaped in rendered cells, so a value reads back exactly.
-_MD_SPECIAL = frozenset("\\`*_[]<>|")
 _ROWS_KEY = "\nrows:\n"
 _ITEM = "  - "
 _ID_LINE = "  - model: "
@@ -40,19 +39,13 @@ def suffixed(model: str, copy: int) -> str:
     return model if copy == 0 else f"{model}-x{copy}"
 
 
-def _flow(items: list[Any]) -> CommentedSeq:
-    seq = CommentedSeq(items)
-    seq.fa.set_flow_style()
-    return seq
-
-
 def _copy_row(row: CommentedMap, copy: int) -> CommentedMap:
     out = CommentedMap()
     for key, value in row.items():
         if key == "model":
             out[key] = suffixed(str(value), copy)
         elif isinstance(value, list):
-            out[key] = _flow(list(value))
+            out[key] = flow(list(value))
         else:
             out[key] = value
     return out
@@ -145,13 +138,15 @@ def derive_catalog(source: Path, dest: Path, factor: int, *, fast: bool = True) 
         raise ValueError(f"factor must be >= 1, got {factor}")
     dest.mkdir(parents=True, exist_ok=True)
     for path in table_files(source):
-        doc = yamlio.load(path)
+        # Loading then dumping a catalog file gives back its text (tests/test_reconcile.py
+        # pins it), so the file's text is what the copies are made from.
+        original = yamlio.read_text(path)
         text: str | None = None
         if fast:
-            models = [str(row["model"]) for row in doc["rows"]]
-            text = _multiply_text(yamlio.dumps(doc), models, factor)
-        if text is None:
-            text = _multiply_doc(doc, factor)
+            rows = yamlio.loads_plain(original, str(path))["rows"]
+            text = _multiply_text(original, [str(row["model"]) for row in rows], factor)
+        if text is None:  # edited, so loaded round-trip
+            text = _multiply_doc(yamlio.loads(original, str(path)), factor)
         (dest / path.name).write_text(text, encoding="utf-8")
     multipliers = (
         (NOTES_FILE, _multiply_notes),
@@ -166,18 +161,6 @@ def derive_catalog(source: Path, dest: Path, factor: int, *, fast: bool = True) 
             (dest / name).write_text(yamlio.dumps(doc), encoding="utf-8")
 
 
-def _cell(value: Any, marked: bool, spelled_na: bool) -> str:
-    if value is None:
-        text = NA_SPELLING if spelled_na else NONE_SPELLING
-    elif isinstance(value, bool):
-        raise TypeError(f"unexpected boolean cell {value!r}")
-    elif isinstance(value, int):
-        text = str(value)
-    else:
-        text = "".join(f"\\{ch}" if ch in _MD_SPECIAL else ch for ch in str(value))
-    return f"{text}*" if marked else text
-
-
 def render_table(doc: Any, factor: int = 1) -> list[str]:
     """A catalog table, `factor` times over, as the lines of a GFM table."""
     fields = [str(c["field"]) for c in doc["columns"]]
@@ -189,10 +172,10 @@ def render_table(doc: Any, factor: int = 1) -> list[str]:
             marks = set(row.get("footnotes") or ())
             na = set(row.get("na") or ())
             cells = [
-                _cell(
+                cell(
                     suffixed(row["model"], copy) if name == "model" else row.get(name),
                     name in marks,
-                    name in na,
+                    NA_MARKER if name in na else DASH_MARKER,
                 )
                 for name in fields
             ]
@@ -218,7 +201,7 @@ def render_pages(catalog: Path, snapshots: Path, dest: Path, factor: int) -> lis
                 raise FileNotFoundError(f"{table_path}: no catalog table for {page_path}")
             start = scraped.line - 1
             end = start + 2 + len(scraped.rows)
-            lines[start:end] = render_table(yamlio.load(table_path), factor)
+            lines[start:end] = render_table(yamlio.load_plain(table_path), factor)
         out = dest / page_path.name
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
         written.append(out)
@@ -227,4 +210,4 @@ def render_pages(catalog: Path, snapshots: Path, dest: Path, factor: int) -> lis
 
 def row_counts(catalog: Path) -> dict[str, int]:
     """Rows per table file, read without validation (for reports and tests)."""
-    return {p.stem: len(yamlio.load(p)["rows"]) for p in table_files(catalog)}
+    return {p.stem: len(yamlio.load_plain(p)["rows"]) for p in table_files(catalog)}

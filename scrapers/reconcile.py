@@ -111,7 +111,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _flow(items: list[Any]) -> CommentedSeq:
+def flow(items: list[Any]) -> CommentedSeq:
+    """A YAML list written inline (`[a, b]`), as catalog rows hold their lists."""
     seq = CommentedSeq(items)
     seq.fa.set_flow_style()
     return seq
@@ -163,7 +164,7 @@ def _set(
 def _row_map(row: dict[str, Any]) -> CommentedMap:
     out = CommentedMap()
     for key, value in row.items():
-        out[key] = _flow(list(value)) if isinstance(value, list) else value
+        out[key] = flow(list(value)) if isinstance(value, list) else value
     return out
 
 
@@ -355,7 +356,7 @@ def _merge_rows(
         for key in owned:
             if key in row:
                 value = row[key]
-                new = _flow(value) if isinstance(value, list) else value
+                new = flow(value) if isinstance(value, list) else value
                 _set(report, table, model, target, key, new, owned)
             elif key in target:
                 old = _plain(target[key])

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import imports, machine, report
+from bench import child_env, imports, machine, report
 from bench.imports import ImportResult
 from bench.pipeline import CATALOG, ROOT, StageResult, Workspace, run_size
 from bench.stats import fmt_ns
@@ -50,8 +49,7 @@ def _log(message: str) -> None:
 
 
 def _micro(group: str, repeat: int) -> dict[str, Any]:
-    env = dict(os.environ, **imports.OFFLINE_ENV)
-    env.pop("PYTHONDONTWRITEBYTECODE")
+    env = child_env(imports.OFFLINE_ENV)
     done = subprocess.run(
         [sys.executable, "-m", "bench.micro", group, "--repeat", str(repeat)],
         cwd=ROOT,
@@ -111,19 +109,16 @@ def main(argv: list[str] | None = None) -> int:
             for factor, ws in sorted(workspaces.items()):
                 label = "together_catalog" + (" (real size)" if factor == 1 else f" ({factor}x)")
                 _log(f"import: {label}")
-                if factor == 1:
-                    import_results["1"] = imports.measure(
-                        label, "together_catalog", runs=runs, slow_runs=slow
-                    )
-                else:
-                    import_results[str(factor)] = imports.measure(
-                        label,
-                        "together_catalog",
-                        runs=runs,
-                        slow_runs=slow,
-                        extra_env={"PYTHONPATH": str(ws.out)},
-                        expect_under=str(ws.out),
-                    )
+                # The real size imports the installed package; a synthetic one its own copy.
+                synthetic = factor != 1
+                import_results[str(factor)] = imports.measure(
+                    label,
+                    "together_catalog",
+                    runs=runs,
+                    slow_runs=slow,
+                    extra_env={"PYTHONPATH": str(ws.out)} if synthetic else None,
+                    expect_under=str(ws.out) if synthetic else None,
+                )
             if 1 in workspaces:
                 stdlib = "typing, dataclasses, re, types, collections.abc"
                 label = f"together_catalog, own cost (after `import {stdlib}`)"

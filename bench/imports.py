@@ -6,17 +6,17 @@ figure for the top-level module is the import alone, without interpreter start-u
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bench import child_env
 from bench.stats import Sample
 
 #: Environment every import subprocess gets: nothing may reach the network.
-OFFLINE_ENV = {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "PYTHONDONTWRITEBYTECODE": ""}
+OFFLINE_ENV = {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +27,6 @@ class ImportResult:
     importtime_us: Sample | None = None
     unavailable: str | None = None
     preamble: str = ""  # imported first, so its cost is not the module's
-
-
-def _env(extra: Mapping[str, str]) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(OFFLINE_ENV)
-    env.pop("PYTHONDONTWRITEBYTECODE")  # .pyc caches are part of a real import
-    env.update(extra)
-    return env
 
 
 def _run(code: str, env: dict[str, str], *, importtime: bool) -> subprocess.CompletedProcess[str]:
@@ -77,7 +69,7 @@ def measure(
     installed package when a generated copy was meant). `preamble`: modules imported
     before `module`, whose cost `-X importtime` then leaves out of `module`'s figure.
     """
-    env = _env(extra_env or {})
+    env = child_env({**OFFLINE_ENV, **(extra_env or {})})
     first_import = f"import {preamble}; " if preamble else ""
     probe = f"{first_import}import {module}; print({module}.__file__)" if module else "pass"
     warm = _run(probe, env, importtime=False)

@@ -41,8 +41,6 @@ class Case:
     stmt: str
     namespace: dict[str, Any]
     repeat: int | None = None  # fewer repeats for a call that takes seconds
-    # (module, attribute, value while timed, value after): a what-if applied for this case only
-    patch: tuple[Any, str, Any, Any] | None = None
 
 
 def _together_catalog() -> list[Case]:
@@ -189,8 +187,6 @@ def run(group: str, repeat: int) -> dict[str, Any]:
         return {"group": group, "unavailable": f"{type(exc).__name__}: {exc}"}
     results: list[dict[str, Any]] = []
     for case in cases:
-        if case.patch is not None:
-            setattr(case.patch[0], case.patch[1], case.patch[2])
         try:
             sample = per_call(case.stmt, case.namespace, repeat=min(repeat, case.repeat or repeat))
         except Exception as exc:
@@ -203,9 +199,6 @@ def run(group: str, repeat: int) -> dict[str, Any]:
                 }
             )
             continue
-        finally:
-            if case.patch is not None:
-                setattr(case.patch[0], case.patch[1], case.patch[3])
         results.append(
             {"kind": case.kind, "subject": case.subject, "name": case.name, "ns": sample.values}
         )

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import child_env
 from bench.stats import Sample
 from bench.synthetic import derive_catalog, render_pages
 
@@ -89,10 +90,13 @@ def command(stage: str, ws: Workspace) -> list[str]:
 def run_once(args: list[str]) -> tuple[int, int, int, str]:
     """(exit code, wall ns, peak RSS bytes, stderr tail) of one child process."""
     start = time.perf_counter_ns()
-    # Bytecode caches are part of a maintainer's normal run, even if this shell turns them off.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     proc = subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        args,
+        cwd=ROOT,
+        env=child_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stderr is not None
     err = proc.stderr.read()  # drains the pipe; the child exits after closing it

@@ -34,7 +34,12 @@ class Sample:
 
 
 def fmt_ns(ns: float) -> str:
-    """A duration in the unit that keeps three significant figures readable."""
+    """A duration in the unit that keeps three significant figures readable.
+
+    A difference of two medians can be negative when the machine is noisy; it keeps its sign.
+    """
+    if ns < 0:
+        return "-" + fmt_ns(-ns)
     if ns < 1_000:
         return f"{ns:.0f} ns"
     if ns < 1_000_000:

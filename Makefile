@@ -56,7 +56,7 @@ bench: $(STAMP) ## benchmarks -> bench/RESULTS.md
 FUZZ_SECONDS ?= 60
 fuzz: $(STAMP) ## run each atheris fuzz target for FUZZ_SECONDS (default 60)
 	$(PY) -m pip install --quiet -e '.[dev,fuzz]'
-	$(PY) tests/fuzz_targets.py $(FUZZ_SECONDS)
+	$(PY) tests/pipeline/fuzz_targets.py $(FUZZ_SECONDS)
 
 clean: ## remove .venv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

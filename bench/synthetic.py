@@ -20,12 +20,12 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from codegen import yamlio
-from codegen.load import NOTES_FILE, table_files
+from catalog import yamlio
+from catalog.load import NOTES_FILE, table_files
+from catalog.tables import DASH_MARKER, NA_MARKER
 from codegen.render import cell
 from scrapers.parse import parse_file
 from scrapers.reconcile import flow
-from scrapers.vocabulary import DASH_MARKER, NA_MARKER
 
 ALIASES_FILE = "aliases.yaml"
 WAIVERS_FILE = "waivers.yaml"

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from codegen.load import CATALOG_DIR, CatalogError, load_catalog
+from catalog.load import CATALOG_DIR, CatalogError, load_catalog
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"catalog ok: {len(catalog.tables)} tables, {rows} rows")
         return 0
     if args.command == "check":
-        from codegen.check import run_check
+        from catalog.check import run_check
 
         return run_check(catalog, as_json=args.json, use_waivers=not args.no_waivers)
     from codegen.generate import run_generate

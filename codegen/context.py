@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from codegen.load import Catalog
-from codegen.models import FineTuneTable, LoraBaseTable, ServerlessTable, Table
-from codegen.pages import PAGES
+from catalog.load import Catalog
+from catalog.models import FineTuneTable, LoraBaseTable, ServerlessTable, Table
+from catalog.pages import PAGES
 from codegen.render import NONE_DASH, NONE_NA, RenderError, camel
 
 #: Data-module constant for each fine-tuning method (fixed by the runtime contract).

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
-from codegen import context, schemas, yamlio
-from codegen.load import ROOT, Catalog
+from catalog import yamlio
+from catalog.load import ROOT, Catalog
+from codegen import context, schemas
 from codegen.render import GENERATED_BY, TEMPLATES_DIR, RenderError, environment, render
 
 OUT_DIR = ROOT / "generated"

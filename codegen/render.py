@@ -19,7 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown_it.common.utils import isValidEntityCode
 
-from scrapers.vocabulary import DASH_MARKER, FOOTNOTE_MARKER, NA_MARKER, NONE_MARKERS
+from catalog.tables import DASH_MARKER, FOOTNOTE_MARKER, NA_MARKER, NONE_MARKERS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from codegen.load import Catalog, CatalogError, catalog_from_docs, extra_json
-from codegen.models import FineTuneRow, FineTuneTable, Notes, Table
+from catalog.load import Catalog, CatalogError, catalog_from_docs, extra_json
+from catalog.models import FineTuneRow, FineTuneTable, Notes, Table
 from codegen.render import header
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from catalog.load import Catalog
+from catalog.models import FineTuneTable, ServerlessTable, Table
 from codegen import context, schemas
-from codegen.load import Catalog
-from codegen.models import FineTuneTable, ServerlessTable, Table
 from scrapers.parse import ScrapeError, parse_text
 
 Files = dict[str, str]

@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from codegen import yamlio
-from codegen.models import Notes, Table
+from catalog import yamlio
+from catalog.models import Notes, Table
+from catalog.waivers import Aliases, Waivers
 from codegen.render import header, to_json
 from codegen.schemas import DRAFT
-from codegen.waivers import Aliases, Waivers
 
 #: catalog/-relative schema file -> (title, pydantic type).
 SCHEMAS: dict[str, tuple[str, Any]] = {

@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from codegen.load import CATALOG_DIR, CatalogError
-from codegen.yamlio import YamlError
+from catalog.load import CATALOG_DIR, CatalogError
+from catalog.yamlio import YamlError
 from scrapers.parse import ScrapeError, parse_file
 from scrapers.reconcile import RemovalRefused, Report, reconcile
 

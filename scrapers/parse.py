@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
-from scrapers.vocabulary import (
+from catalog.tables import (
     CATEGORY_PATTERN,
     COLUMN_ALIASES,
     FOOTNOTE_MARKER,

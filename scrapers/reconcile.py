@@ -21,11 +21,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from codegen import yamlio
-from codegen.load import _TABLE as TABLE
-from codegen.load import CatalogError, load_doc, table_files, validate
+from catalog import yamlio
+from catalog.load import _TABLE as TABLE
+from catalog.load import CatalogError, load_doc, table_files, validate
+from catalog.tables import TABLES
 from scrapers.parse import ScrapedPage, ScrapedTable, ScrapeError
-from scrapers.vocabulary import TABLES
 
 SCHEMA_COMMENT = "yaml-language-server: $schema=schema/table.schema.json"
 #: Vocabularies Together owns; a value not seen before is reported, not rejected.
@@ -417,7 +417,7 @@ def _merge_table(
 
 def _validate_plain(adapter: TypeAdapter[Any], plain: Any, path: Path) -> None:
     """Validate a file's data from the fast loader; on an error, reload round-trip to locate
-    it (as `codegen.load.load_validated` does after its own read)."""
+    it (as `catalog.load.load_validated` does after its own read)."""
     try:
         adapter.validate_json(json.dumps(plain))
     except ValidationError:

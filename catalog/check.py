@@ -1,0 +1,144 @@
+"""`python -m codegen check`: run every consistency rule and hold the findings to the waivers.
+
+A violation is *waived* when catalog/waivers.yaml has an entry with the same rule and table
+that names its model; otherwise it *fails*. A waived model that matches no current violation
+is a *stale* waiver and fails too, so an upstream fix is noticed and the waiver removed.
+
+Exit status: 0 when every rule passes or is waived; 1 on an unwaived violation or a stale
+waiver (exit 2, a catalog that does not load, is decided before this module runs; that
+includes a waiver naming a rule or table that does not exist, which could never match).
+
+`--json` prints one object, stable for tools:
+
+    {
+      "ok": bool,
+      "rules": [{"id", "source", "title"}],            # every rule that ran, in order
+      "violations": [finding],                          # unwaived: these fail the check
+      "waived": [finding + {"reason"}],                 # known anomalies, with the waiver's reason
+      "stale_waivers": [{"rule", "table", "model", "reason"}],
+      "summary": {"rules", "violations", "waived", "stale_waivers"}
+    }
+
+where a finding is {"rule", "table", "model", "field", "values", "message"}. With
+`--no-waivers` the waivers are ignored: every violation is listed under "violations".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from catalog.load import Catalog
+from catalog.rules import RULES, Violation, run_rules
+from catalog.waivers import Waiver
+
+
+@dataclass(frozen=True)
+class StaleWaiver:
+    rule: str
+    table: str
+    model: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "table": self.table, "model": self.model, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Report:
+    violations: list[Violation]
+    waived: list[tuple[Violation, str]]
+    stale: list[StaleWaiver]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations and not self.stale
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "rules": [{"id": r.id, "source": r.source, "title": r.title} for r in RULES.values()],
+            "violations": [v.as_dict() for v in self.violations],
+            "waived": [{**v.as_dict(), "reason": reason} for v, reason in self.waived],
+            "stale_waivers": [s.as_dict() for s in self.stale],
+            "summary": {
+                "rules": len(RULES),
+                "violations": len(self.violations),
+                "waived": len(self.waived),
+                "stale_waivers": len(self.stale),
+            },
+        }
+
+
+def apply_waivers(violations: list[Violation], waivers: tuple[Waiver, ...]) -> Report:
+    """Split violations into unwaived and waived; list the waived rows nothing matched."""
+    index: dict[tuple[str, str, str], Waiver] = {
+        (w.rule, w.table, model): w for w in waivers for model in w.models
+    }
+    used: set[tuple[str, str, str]] = set()
+    failing: list[Violation] = []
+    waived: list[tuple[Violation, str]] = []
+    for violation in violations:
+        key = (violation.rule, violation.table, violation.model)
+        waiver = index.get(key)
+        if waiver is None:
+            failing.append(violation)
+        else:
+            used.add(key)
+            waived.append((violation, waiver.reason))
+    stale = [
+        StaleWaiver(rule, table, model, waiver.reason)
+        for (rule, table, model), waiver in index.items()
+        if (rule, table, model) not in used
+    ]
+    return Report(failing, waived, stale)
+
+
+def check(catalog: Catalog, use_waivers: bool = True) -> Report:
+    violations = run_rules(catalog)
+    waivers = catalog.waivers.waivers if use_waivers else ()
+    return apply_waivers(violations, waivers)
+
+
+def _safe(text: str) -> str:
+    """One printable line: control characters and non-ASCII escaped as in JSON."""
+    return json.dumps(text, ensure_ascii=True)[1:-1]
+
+
+def _line(label: str, v: Violation) -> str:
+    values = json.dumps(dict(v.values), ensure_ascii=True)
+    return (
+        f"{label} {v.rule} {_safe(v.table)} {_safe(v.model)} [{_safe(v.field)}] {values}: "
+        f"{_safe(v.message)}"
+    )
+
+
+def _reason(reason: str) -> str:
+    return _safe(" ".join(reason.split()))
+
+
+def format_human(report: Report) -> str:
+    """One line per finding (unwaived first), then a summary line."""
+    lines = [_line("FAIL  ", v) for v in report.violations]
+    lines += [f"{_line('waived', v)} (waiver: {_reason(r)})" for v, r in report.waived]
+    lines += [
+        f"STALE  {s.rule} {_safe(s.table)} {_safe(s.model)}: waiver matches no violation "
+        f"(waiver: {_reason(s.reason)})"
+        for s in report.stale
+    ]
+    lines.append(
+        f"{'ok' if report.ok else 'FAILED'}: {len(RULES)} rules, "
+        f"{len(report.violations)} unwaived violations, {len(report.waived)} waived, "
+        f"{len(report.stale)} stale waivers"
+    )
+    return "\n".join(lines)
+
+
+def run_check(catalog: Catalog, as_json: bool, use_waivers: bool) -> int:
+    report = check(catalog, use_waivers=use_waivers)
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=True))
+    else:
+        print(format_human(report))
+    return 0 if report.ok else 1

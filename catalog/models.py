@@ -1,0 +1,251 @@
+"""Pydantic models of every file under catalog/.
+
+Strict and closed (extra="forbid"): a misspelt key or a string where a number belongs is a
+load error, never a silently different catalog. Vocabularies that Together owns
+(organization, quantization, serverless category) stay open strings; reconcile reports
+values it has not seen before instead of rejecting them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from catalog.tables import CATEGORY_PATTERN
+
+ModelId = Annotated[str, StringConstraints(min_length=1)]
+Count = Annotated[int, Field(ge=0)]
+Positive = Annotated[int, Field(ge=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Source(_Strict):
+    """Where a table was published: the page, its heading, and the snapshot it came from."""
+
+    url: str
+    page: str  # snapshot file stem under scrapers/snapshots/
+    section: str
+    snapshot: dt.date
+
+
+class Column(_Strict):
+    """One docs column: the canonical field and the header text as published."""
+
+    field: str
+    header: str
+
+
+class _Row(_Strict):
+    model: ModelId
+    # Fields whose published cell carried a footnote marker ("*").
+    footnotes: tuple[str, ...] = ()
+    # Fields whose published cell read "N/A" (a "-" cell is the unmarked none), so the docs
+    # can be regenerated with the vendor's spelling.
+    na: tuple[str, ...] = ()
+    # Hand-written annotation; reconcile never touches it.
+    note: str | None = None
+
+
+class FineTuneRow(_Row):
+    organization: str
+    model_name: str
+    context_length_sft: Positive
+    context_length_dpo: Positive
+    max_batch_size_sft: Positive
+    max_batch_size_dpo: Positive
+    min_batch_size: Positive
+
+
+class ServerlessRow(_Row):
+    """A serverless model; which fields a category publishes is given by its table's columns."""
+
+    organization: str | None = None
+    model_name: str | None = None
+    context_length: Positive | None = None
+    quantization: str | None = None
+    default_steps: Positive | None = None
+    model_size: str | None = None
+    embedding_dimension: Positive | None = None
+    max_doc_size_tokens: Positive | None = None
+    max_docs: Positive | None = None
+
+
+class LoraBaseRow(_Row):
+    organization: str
+    model_name: str
+    quantization: str
+
+
+#: Fields every row has besides its columns (annotations, never a column of their own).
+_ROW_EXTRA = frozenset(_Row.model_fields) - {"model"}
+
+
+class _Table(_Strict):
+    table: str
+    source: Source
+    columns: tuple[Column, ...]
+
+    @model_validator(mode="after")
+    def _columns_are_fields(self) -> _Table:
+        rows: tuple[_Row, ...] = getattr(self, "rows")  # noqa: B009 - declared by subclasses
+        fields = [c.field for c in self.columns]
+        if len(set(fields)) != len(fields):
+            raise ValueError(f"table {self.table}: duplicate column field in {fields}")
+        if "model" not in fields:
+            raise ValueError(f"table {self.table}: no model column")
+        row_fields = set(type(rows[0]).model_fields) if rows else set()
+        unknown = [f for f in fields if rows and f not in row_fields]
+        if unknown:
+            raise ValueError(f"table {self.table}: columns {unknown} are not fields of its rows")
+        for index, row in enumerate(rows, start=1):
+            extra = [f for f in row.model_fields_set if f not in fields and f not in _ROW_EXTRA]
+            if extra:
+                raise ValueError(
+                    f"table {self.table}: row {index} ({row.model}) sets {sorted(extra)}, "
+                    "which are not columns of this table"
+                )
+            bad_marks = [f for f in row.footnotes if f not in fields]
+            if bad_marks:
+                raise ValueError(
+                    f"table {self.table}: row {index} ({row.model}) marks footnotes on "
+                    f"non-columns {bad_marks}"
+                )
+            bad_na = [f for f in row.na if f not in fields or getattr(row, f) is not None]
+            if bad_na:
+                raise ValueError(
+                    f"table {self.table}: row {index} ({row.model}) lists {bad_na} as N/A, "
+                    "but they are not columns with no value"
+                )
+        return self
+
+
+class FineTuneTable(_Table):
+    kind: Literal["finetune"]
+    method: Literal["lora", "full", "lora_long_context"]
+    rows: tuple[FineTuneRow, ...]
+
+
+class ServerlessTable(_Table):
+    kind: Literal["serverless"]
+    category: Annotated[str, StringConstraints(pattern=f"^{CATEGORY_PATTERN.pattern}$")]
+    rows: tuple[ServerlessRow, ...]
+
+
+class LoraBaseTable(_Table):
+    kind: Literal["serverless_lora_base"]
+    rows: tuple[LoraBaseRow, ...]
+
+
+Table = Annotated[FineTuneTable | ServerlessTable | LoraBaseTable, Field(discriminator="kind")]
+
+
+# --- catalog/notes.yaml: the facts the docs state in prose --------------------------------
+
+
+class NoteSource(_Strict):
+    page: str
+    section: str
+
+
+class QuantizationMarker(_Strict):
+    name_contains: str
+    quantization: str
+
+
+class QuantizationLegend(_Strict):
+    """Serverless naming convention: a marker word in the model name implies a precision."""
+
+    source: NoteSource
+    markers: tuple[QuantizationMarker, ...]
+    default: str
+
+
+class GradientAccumulation(_Strict):
+    """A job submitted with this batch size runs with gradient accumulation over `steps`."""
+
+    source: NoteSource
+    batch_size: Positive
+    steps: Positive
+
+
+class LoraOnlyLongContext(_Strict):
+    """Above `min_context` (and up to `max_context`) these models fine-tune with LoRA only."""
+
+    source: NoteSource
+    models: tuple[ModelId, ...]
+    min_context: Positive
+    max_context: Positive
+
+
+class ContactOnly(_Strict):
+    """Fine-tuning offered only through sales, not the self-serve API."""
+
+    source: NoteSource
+    family: str
+    model_prefixes: tuple[str, ...]
+
+
+class CategoryNote(_Strict):
+    """Per serverless category: the API endpoint it uses and the recommended model, as stated."""
+
+    source: NoteSource
+    endpoint: str | None = None
+    recommended: ModelId | None = None
+
+
+class ImagePricing(_Strict):
+    """FLUX cost: MP x price per MP x (steps / default steps) once steps exceed the default."""
+
+    source: NoteSource
+    model_prefix: str
+    excluded: tuple[ModelId, ...]
+    megapixel_divisor: Positive
+
+
+class RateLimit(_Strict):
+    source: NoteSource
+    model: ModelId
+    limit: Positive
+    per: Literal["minute"]
+    unit: str
+
+
+class AccessTier(_Strict):
+    source: NoteSource
+    model: ModelId
+    minimum_tier: str
+
+
+class ReducedLimits(_Strict):
+    """A free model whose rate limits are lower than those of its paid twin."""
+
+    source: NoteSource
+    model: ModelId
+    paid_equivalent: ModelId
+
+
+class ServerlessLoraNote(_Strict):
+    """Adapters are served only on the LoRA base list; a Turbo base fails at upload."""
+
+    source: NoteSource
+    turbo_error: str
+    example_instead: ModelId
+    example_not: ModelId
+
+
+class Notes(_Strict):
+    categories: dict[str, CategoryNote]
+    quantization_legend: QuantizationLegend
+    gradient_accumulation: GradientAccumulation
+    lora_only_long_context: LoraOnlyLongContext
+    contact_only: tuple[ContactOnly, ...]
+    image_pricing: ImagePricing
+    rate_limits: tuple[RateLimit, ...]
+    access_tiers: tuple[AccessTier, ...]
+    reduced_limits: tuple[ReducedLimits, ...]
+    serverless_lora: ServerlessLoraNote

@@ -1,0 +1,296 @@
+"""Each generated format read back gives the catalog: docs, JSON, Python constants, schemas."""
+
+from __future__ import annotations
+
+import json
+import typing
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from together_catalog import validate
+
+from catalog.load import Catalog, load_catalog
+from catalog.models import FineTuneRow, FineTuneTable, ServerlessTable
+from codegen import schemas
+from codegen.generate import render_all
+from codegen.verify import expected_rows
+from scrapers.parse import parse_text
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def files(catalog: Catalog) -> dict[str, str]:
+    return render_all(catalog)
+
+
+# --- docs --------------------------------------------------------------------------------
+
+
+def test_docs_pages_parse_back_into_the_catalog_rows(
+    catalog: Catalog, files: dict[str, str]
+) -> None:
+    seen = set()
+    for page in sorted({t.source.page for t in catalog.tables.values()}):
+        rel = f"docs/{page}.md"
+        scraped = parse_text(files[rel], Path(rel))
+        for table in scraped.to_json():
+            want = catalog.tables[table["table"]]
+            seen.add(table["table"])
+            assert table["section"] == want.source.section
+            assert table["columns"] == [c.model_dump() for c in want.columns]
+            assert table["rows"] == expected_rows(want)
+            assert table["source"]["url"] == want.source.url
+            assert table["source"]["snapshot"] == want.source.snapshot.isoformat()
+    assert seen == set(catalog.tables)
+
+
+def test_docs_keep_the_published_headings(files: dict[str, str]) -> None:
+    page = files["docs/serverless-models.md"]
+    assert "\n# Together.ai Models\n" in page
+    assert "\n## Serverless Models\n" in page
+    assert "\n### Chat Models\n" in page
+    lora_bases = files["docs/serverless-lora-bases.md"]
+    assert lora_bases.count("\n# Serverless LoRA base models\n") == 1
+
+
+def test_na_and_dash_spellings_survive(catalog: Catalog, files: dict[str, str]) -> None:
+    image = catalog.tables["serverless-image"]
+    spelled = [r for r in image.rows if getattr(r, "na", ())]
+    assert spelled, "the image table publishes an N/A cell"
+    page = files["docs/serverless-models.md"]
+    for row in spelled:
+        line = next(line for line in page.splitlines() if f"| {row.model} |" in line)
+        assert line.endswith("| N/A |")
+
+
+def test_model_index_lists_every_table_of_each_model(
+    catalog: Catalog, files: dict[str, str]
+) -> None:
+    index = files["docs/model-index.md"]
+    lines = {line.split(" | ")[0].removeprefix("| "): line for line in index.splitlines()}
+    for table in catalog.tables.values():
+        for row in table.rows:
+            assert f"({table.table})" in lines[row.model]
+
+
+def test_anomalies_page_lists_every_waiver(catalog: Catalog, files: dict[str, str]) -> None:
+    page = files["docs/anomalies.md"]
+    for waiver in catalog.waivers.waivers:
+        assert f"| {waiver.rule} | {waiver.table} |" in page
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def test_catalog_json_loads_back_into_the_same_catalog(
+    catalog: Catalog, files: dict[str, str]
+) -> None:
+    document = json.loads(files[schemas.CATALOG_JSON])
+    back = schemas.load_document(document)
+    assert list(back.tables) == list(catalog.tables)
+    assert back.tables == catalog.tables
+    assert back.notes == catalog.notes
+    assert (
+        files[schemas.CATALOG_JSON]
+        == json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+@pytest.mark.parametrize("rel", [schemas.CATALOG_SCHEMA, schemas.REQUEST_SCHEMA])
+def test_schemas_pass_the_meta_schema(files: dict[str, str], rel: str) -> None:
+    schema = json.loads(files[rel])
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_catalog_json_is_valid_under_its_schema(files: dict[str, str]) -> None:
+    schema = json.loads(files[schemas.CATALOG_SCHEMA])
+    document = json.loads(files[schemas.CATALOG_JSON])
+    jsonschema.Draft202012Validator(schema).validate(document)
+    broken = {**document, "tables": [{**document["tables"][0], "kind": "nonsense"}]}
+    assert not jsonschema.Draft202012Validator(schema).is_valid(broken)
+
+
+# --- Python constants --------------------------------------------------------------------
+
+
+def test_python_constants_hold_the_catalog_values(catalog: Catalog) -> None:
+    from together_catalog import _data, _ids
+
+    by_method = {
+        "lora": _data.LORA,
+        "full": _data.FULL,
+        "lora_long_context": _data.LORA_LONG_CONTEXT,
+    }
+    for table in catalog.tables.values():
+        if isinstance(table, FineTuneTable):
+            mapping = by_method[table.method]
+            assert list(mapping) == [r.model for r in table.rows]
+            for row in table.rows:
+                got = mapping[row.model]._asdict()
+                want = row.model_dump(exclude={"na"})
+                assert got == {**want, "method": table.method, "footnotes": row.footnotes}
+        elif isinstance(table, ServerlessTable):
+            records = _data.SERVERLESS[table.category]
+            assert list(records) == [r.model for r in table.rows]
+            for served in table.rows:
+                got = records[served.model]._asdict()
+                assert got.pop("category") == table.category
+                note = catalog.notes.categories.get(table.category)
+                assert got.pop("endpoint") == (note.endpoint if note else None)
+                assert got == served.model_dump(exclude={"na"})
+        else:
+            assert list(_data.LORA_BASES) == [r.model for r in table.rows]
+        info = _data.TABLES[table.table]
+        assert info.columns == tuple((c.field, c.header) for c in table.columns)
+        assert info.row_count == len(table.rows)
+        assert info.snapshot == table.source.snapshot.isoformat()
+    assert typing.get_args(_ids.LoraModelId) == tuple(_data.LORA)
+    assert typing.get_args(_ids.ChatModelId) == tuple(_data.SERVERLESS["chat"])
+    assert catalog.notes.gradient_accumulation.steps == _data.GRADIENT_ACCUMULATION_STEPS
+    assert set(_data.LORA_ONLY_LONG_CONTEXT_MODELS) == set(
+        catalog.notes.lora_only_long_context.models
+    )
+
+
+# --- the fine-tuning request schema --------------------------------------------------------
+
+_ABSENT = object()
+
+
+def _allowed(catalog: Catalog, request: dict[str, Any]) -> bool:
+    """The documented semantics, written independently of the schema builder."""
+    tables = {t.method: t for t in catalog.tables.values() if isinstance(t, FineTuneTable)}
+    if set(request) - {
+        "model",
+        "lora",
+        "training_method",
+        "batch_size",
+        "max_seq_length",
+        "from_checkpoint",
+    }:
+        return False
+    lora = request.get("lora")
+    if lora is not None and not isinstance(lora, bool):
+        return False
+    method = request.get("training_method", "sft")
+    if method not in ("sft", "dpo"):
+        return False
+    rows: dict[str, FineTuneRow] = {}
+    if lora is False:
+        rows = {r.model: r for r in tables["full"].rows}
+    else:
+        rows = {r.model: r for r in tables["lora_long_context"].rows}
+        rows.update({r.model: r for r in tables["lora"].rows})
+    row = rows.get(request.get("model"))  # type: ignore[arg-type]
+    if row is None:
+        return False
+    batch = request.get("batch_size", "max")
+    if not (isinstance(batch, str) and batch == "max"):
+        if not isinstance(batch, int) or isinstance(batch, bool):
+            return False
+        if not row.min_batch_size <= batch <= getattr(row, f"max_batch_size_{method}"):
+            return False
+    length = request.get("max_seq_length")
+    if length is not None:
+        if not isinstance(length, int) or isinstance(length, bool):
+            return False
+        if not 1 <= length <= getattr(row, f"context_length_{method}"):
+            return False
+    checkpoint = request.get("from_checkpoint")
+    return checkpoint is None or isinstance(checkpoint, str)
+
+
+@st.composite
+def requests(draw: st.DrawFn, catalog: Catalog) -> dict[str, Any]:
+    rows = [r for t in catalog.tables.values() if isinstance(t, FineTuneTable) for r in t.rows]
+    row = draw(st.sampled_from(rows))
+    request: dict[str, Any] = {
+        "model": draw(st.sampled_from([row.model, row.model + "x", "nope/none"]))
+    }
+    options: dict[str, st.SearchStrategy[Any]] = {
+        "lora": st.sampled_from([True, False, None, 0, "yes"]),
+        "training_method": st.sampled_from(["sft", "dpo", "ppo", None]),
+        "batch_size": st.one_of(
+            st.sampled_from(["max", "MAX", None, True, 0]),
+            st.sampled_from(
+                [
+                    row.min_batch_size - 1,
+                    row.min_batch_size,
+                    row.max_batch_size_sft,
+                    row.max_batch_size_sft + 1,
+                    row.max_batch_size_dpo,
+                    row.max_batch_size_dpo + 1,
+                ]
+            ),
+        ),
+        "max_seq_length": st.one_of(
+            st.sampled_from([None, 0, 1, -1, "long"]),
+            st.sampled_from(
+                [
+                    row.context_length_sft,
+                    row.context_length_sft + 1,
+                    row.context_length_dpo,
+                    row.context_length_dpo + 1,
+                ]
+            ),
+        ),
+        "from_checkpoint": st.sampled_from(["ft-123", None, 7]),
+        "extra": st.just(1),
+    }
+    for key, strategy in options.items():
+        if draw(st.booleans()) and (key != "extra" or draw(st.integers(0, 9)) == 0):
+            request[key] = draw(strategy)
+    return request
+
+
+_CATALOG = load_catalog()
+_VALIDATOR = jsonschema.Draft202012Validator(
+    schemas.finetune_request_schema(_CATALOG), format_checker=None
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(requests(_CATALOG))
+def test_request_schema_accepts_exactly_what_the_catalog_allows(request: dict[str, Any]) -> None:
+    assert _VALIDATOR.is_valid(request) == _allowed(_CATALOG, request), request
+
+
+@settings(max_examples=300, deadline=None)
+@given(requests(_CATALOG))
+def test_runtime_validator_agrees_with_the_request_schema(request: dict[str, Any]) -> None:
+    if set(request) - {
+        "model",
+        "lora",
+        "training_method",
+        "batch_size",
+        "max_seq_length",
+        "from_checkpoint",
+    }:
+        return  # the Python API takes keywords; unknown ones are a TypeError there
+    if not isinstance(request["model"], str):
+        return
+    kwargs = {k: v for k, v in request.items() if k != "model"}
+    runtime = validate.is_valid_finetune_request(request["model"], **kwargs)
+    assert runtime == _VALIDATOR.is_valid(request), request
+
+
+def test_request_schema_limits_examples() -> None:
+    lora = next(t for t in _CATALOG.tables.values() if t.table == "finetune-lora")
+    row = lora.rows[0]
+    assert isinstance(row, FineTuneRow)
+    ok = {"model": row.model, "batch_size": row.max_batch_size_sft}
+    assert _VALIDATOR.is_valid(ok)
+    assert not _VALIDATOR.is_valid({**ok, "batch_size": row.max_batch_size_sft + 1})
+    assert _VALIDATOR.is_valid({**ok, "max_seq_length": row.context_length_sft})
+    assert not _VALIDATOR.is_valid({**ok, "max_seq_length": row.context_length_sft + 1})
+    assert not _VALIDATOR.is_valid({"model": row.model, "surprise": 1})
+    assert _VALIDATOR.is_valid({"model": row.model, "from_checkpoint": "ft-abc"})

@@ -1,0 +1,49 @@
+"""The generator's self-check compares the Python data with the catalog itself, so a slip in
+the template context (not only in the template) stops generation."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.load import load_catalog
+from codegen import context
+from codegen.generate import render_all
+from codegen.verify import VerifyError, check_python
+
+
+def test_a_wrong_value_built_by_the_context_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog = load_catalog()
+    real = context._finetune_records
+
+    def off_by_one(table: object) -> tuple[context.Record, ...]:
+        records = real(table)  # type: ignore[arg-type]
+        first = records[0]
+        fields = tuple(
+            (name, value + 1 if name == "max_batch_size_dpo" else value)
+            for name, value in first.fields
+        )
+        return (context.Record(first.key, first.cls, fields), *records[1:])
+
+    monkeypatch.setattr(context, "_finetune_records", off_by_one)
+    files = render_all(catalog)
+    with pytest.raises(VerifyError, match="records differ from the catalog"):
+        check_python(catalog, files)
+
+
+def test_the_real_output_passes() -> None:
+    catalog = load_catalog()
+    check_python(catalog, render_all(catalog))
+
+
+def test_a_waiver_changed_in_catalog_json_is_caught() -> None:
+    from codegen import schemas
+    from codegen.verify import check_json
+
+    catalog = load_catalog()
+    files = render_all(catalog)
+    text = files[schemas.CATALOG_JSON]
+    reason = catalog.waivers.waivers[0].reason
+    assert reason in text
+    files[schemas.CATALOG_JSON] = text.replace(reason, reason + " (edited)", 1)
+    with pytest.raises(VerifyError, match="aliases or waivers differ"):
+        check_json(catalog, files)

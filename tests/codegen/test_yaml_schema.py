@@ -1,0 +1,100 @@
+"""The JSON Schemas of the catalog's YAML files: committed copies are current, every catalog
+file names one on its first line, and every catalog file validates against it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+import pytest
+
+from catalog import yamlio
+from codegen import schemas, yaml_schema
+from codegen.__main__ import main as codegen_main
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOG = ROOT / "catalog"
+MARKER = "# yaml-language-server: $schema="
+
+
+def schema_of(path: Path) -> tuple[str, dict[str, Any]]:
+    first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    assert first.startswith(MARKER), f"{path.name}: first line does not name its schema"
+    name = first[len(MARKER) :].strip()
+    loaded: dict[str, Any] = json.loads((path.parent / name).read_text(encoding="utf-8"))
+    return name, loaded
+
+
+def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def test_committed_schemas_are_current() -> None:
+    for name, text in yaml_schema.schemas().items():
+        path = CATALOG / name
+        assert path.read_text(encoding="utf-8") == text, f"{name} is stale: make yaml-schema"
+    assert sorted(p.name for p in (CATALOG / "schema").glob("*.json")) == sorted(
+        Path(n).name for n in yaml_schema.SCHEMAS
+    )
+
+
+def test_generation_is_deterministic() -> None:
+    first = yaml_schema.schemas()
+    assert yaml_schema.schemas() == first
+    for text in first.values():
+        assert text.endswith("}\n")
+        data = json.loads(text)
+        assert json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n" == text
+        assert data["$schema"] == schemas.DRAFT
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in CATALOG.glob("*.yaml")))
+def test_every_catalog_file_validates_against_its_schema(name: str) -> None:
+    path = CATALOG / name
+    ref, schema = schema_of(path)
+    special = {"notes.yaml", "aliases.yaml", "waivers.yaml"}
+    stem = path.stem if name in special else "table"
+    assert ref == f"schema/{stem}.schema.json"
+    # YAML dates become ISO strings, as a YAML 1.2 editor reads them.
+    validator(schema).validate(yamlio.to_plain(yamlio.load(path)))
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("serverless-chat.yaml", "    context_length: 128000\n", "    context_length: '128000'\n"),
+        ("serverless-chat.yaml", "    quantization: FP8\n", "    quantisation: FP8\n"),
+        ("serverless-chat.yaml", "  snapshot: 2025-03-04\n", "  snapshot: March\n"),
+        ("finetune-lora.yaml", "method: lora\n", "method: qlora\n"),
+        ("notes.yaml", "    endpoint: images\n", "    endpoint: 3\n"),
+    ],
+    ids=["quoted-number", "misspelt-key", "bad-date", "bad-method", "notes-wrong-type"],
+)
+def test_schema_rejects_what_the_models_reject(name: str, old: str, new: str) -> None:
+    path = CATALOG / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    doc = yamlio.to_plain(yamlio.loads(text.replace(old, new, 1)))
+    errors = list(validator(schema_of(path)[1]).iter_errors(doc))
+    assert errors
+
+
+def test_cli_check_and_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(CATALOG, catalog)
+    assert codegen_main(["--catalog", str(catalog), "yaml-schema", "--check"]) == 0
+    stale = catalog / "schema" / "table.schema.json"
+    stale.write_text("{}\n")
+    (catalog / "schema" / "notes.schema.json").unlink()
+    capsys.readouterr()
+    assert codegen_main(["--catalog", str(catalog), "yaml-schema", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "table.schema.json" in out and "notes.schema.json" in out
+    assert stale.read_text() == "{}\n"  # --check writes nothing
+    assert codegen_main(["--catalog", str(catalog), "yaml-schema"]) == 0
+    assert codegen_main(["--catalog", str(catalog), "yaml-schema", "--check"]) == 0
+    assert stale.read_text() == (CATALOG / "schema" / "table.schema.json").read_text()

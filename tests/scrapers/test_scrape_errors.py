@@ -1,0 +1,317 @@
+"""Every input the scraper does not understand is a ScrapeError naming file, table, row and
+column; the CLI prints it on one line and exits 2, without a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scrapers.__main__ import main
+from scrapers.parse import ScrapeError, parse_file, parse_text
+
+ROOT = Path(__file__).resolve().parents[2]
+META = "<!-- source: https://example.test/page -->\n<!-- snapshot: 2025-03-04 -->\n\n"
+HEADER = (
+    "| Organization | Model Name | API Model String | Context Length | Quantization |\n"
+    "|---|---|---|---|---|\n"
+)
+
+
+def chat(*rows: str, header: str = HEADER, heading: str = "### Chat Models") -> str:
+    return META + "## Serverless Models\n\n" + heading + "\n\n" + header + "".join(rows)
+
+
+GOOD = "| Meta | Llama | meta-llama/Llama | 8192 | FP8 |\n"
+
+
+def write(tmp_path: Path, text: str, name: str = "page.md") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> tuple[Path, str]:
+    path = write(tmp_path, text)
+    with pytest.raises(ScrapeError) as info:
+        parse_file(path)
+    return path, str(info.value)
+
+
+# (id, page text, fragments the message must contain besides the file name)
+CASES = [
+    (
+        "unknown-column",
+        chat(
+            GOOD,
+            header="| Organization | Model Name | API Model String | Context Size |\n"
+            "|---|---|---|---|\n",
+        ),
+        ["'Chat Models'", "header", "column 4 'Context Size'", "unknown column"],
+    ),
+    (
+        "duplicated-header",
+        chat(header="| API Model String | Model String for API |\n|---|---|\n"),
+        ["'Chat Models'", "column 2 'Model String for API'", "repeats field 'model'"],
+    ),
+    (
+        "ragged-row-short",
+        chat(GOOD, "| Meta | Llama 2 | meta-llama/Llama-2 | 8192 |\n"),
+        ["'Chat Models'", "row 2", "4 cells, but the header has 5"],
+    ),
+    (
+        "ragged-row-long",
+        chat("| Meta | Llama 2 | meta-llama/Llama-2 | 8192 | FP8 | extra |\n"),
+        ["'Chat Models'", "row 1", "6 cells, but the header has 5"],
+    ),
+    (
+        "unparsable-number",
+        chat(GOOD, "| Meta | L2 | meta-llama/L2 | lots | FP8 |\n"),
+        ["'Chat Models'", "row 2", "column 'Context Length'", "not a whole number: 'lots'"],
+    ),
+    (
+        "negative-number",
+        chat("| Meta | L2 | meta-llama/L2 | -8192 | FP8 |\n"),
+        ["row 1", "column 'Context Length'", "negative number '-8192'"],
+    ),
+    (
+        "unit-suffixed-number",
+        chat("| Meta | L2 | meta-llama/L2 | 32K | FP8 |\n"),
+        ["row 1", "column 'Context Length'", "unit-suffixed number '32K'"],
+    ),
+    (
+        "absurd-number",
+        chat("| Meta | L2 | meta-llama/L2 | 1000000000000 | FP8 |\n"),
+        ["row 1", "column 'Context Length'", "beyond any plausible limit"],
+    ),
+    (
+        "decimal-number",
+        chat("| Meta | L2 | meta-llama/L2 | 8192.0 | FP8 |\n"),
+        ["row 1", "column 'Context Length'", "not a whole number"],
+    ),
+    (
+        "empty-model-id",
+        chat("| Meta | L2 |  | 8192 | FP8 |\n"),
+        ["'Chat Models'", "row 1", "column 'API Model String'", "empty cell"],
+    ),
+    (
+        "none-model-id",
+        chat("| Meta | L2 | N/A | 8192 | FP8 |\n"),
+        ["row 1", "column 'API Model String'", "a model id is required"],
+    ),
+    (
+        "duplicate-model-id",
+        chat(GOOD, "| Meta | Other | meta-llama/Llama | 4096 | FP16 |\n"),
+        ["'Chat Models'", "row 2", "column 'model'", "duplicate model id 'meta-llama/Llama'"],
+    ),
+    (
+        "table-without-heading",
+        META + HEADER + GOOD,
+        ["a table with no heading above it"],
+    ),
+    (
+        "unknown-heading",
+        META + "## Prices\n\n" + HEADER + GOOD,
+        ["unrecognised heading 'Prices'"],
+    ),
+    (
+        "missing-separator-row",
+        chat(header="| Organization | Model Name | API Model String | Context Length |\n") + GOOD,
+        ["a table without a separator row", "'Chat Models'"],
+    ),
+    (
+        "separator-row-does-not-match-header",
+        chat(GOOD, header=HEADER.replace("|---|---|---|---|---|", "|---|---|---|---|")),
+        [":8:", "a table without a separator row", "does not match its header"],
+    ),
+    (
+        "table-lines-after-prose",
+        chat(GOOD) + "\nSome prose\n| Meta | L2 | meta-llama/L2 | 8192 | FP8 |\n",
+        [":13:", "a table without a separator row"],
+    ),
+    (
+        "html-in-cell",
+        chat("| Meta | L2<br>x | meta-llama/L2 | 8192 | FP8 |\n"),
+        ["row 1", "column 'Model Name'", "HTML"],
+    ),
+    (
+        "zero-width-character",
+        chat("| Meta | L2 | meta-llama/L2\u200b | 8192 | FP8 |\n"),
+        ["row 1", "column 'API Model String'", "U+200B"],
+    ),
+    (
+        "control-character-at-the-edge",  # str.strip() would have eaten it
+        chat("| Meta | L2 | meta-llama/L2\x1c | 8192 | FP8 |\n"),
+        ["row 1", "column 'API Model String'", "U+001C"],
+    ),
+    (
+        "second-table-under-one-heading",
+        chat(GOOD) + "\n" + HEADER + GOOD,
+        ["'Chat Models'", "a second table under this heading"],
+    ),
+    (
+        "heading-without-table",
+        chat(GOOD) + "\n### Image Models\n\nNo table here.\n",
+        ["heading 'Image Models' has no table under it"],
+    ),
+    (
+        "table-in-blockquote",
+        META
+        + "## Serverless Models\n\n### Chat Models\n\n> "
+        + HEADER.replace("\n", "\n> ")
+        + GOOD,
+        ["'Chat Models'", "inside a list or blockquote"],
+    ),
+    (
+        "bad-category-name",
+        chat(GOOD, heading="### ../../etc Models"),
+        ["a new serverless category needs a plain name"],
+    ),
+    (
+        "invalid-snapshot-date",
+        chat(GOOD).replace("2025-03-04", "2025-13-45"),
+        ["snapshot date '2025-13-45' is not YYYY-MM-DD"],
+    ),
+    (
+        "contradicting-snapshot-dates",
+        chat(GOOD).replace(
+            "<!-- snapshot: 2025-03-04 -->",
+            "<!-- snapshot: 2025-03-04 -->\n\n<!-- snapshot: 2025-04-01 -->",
+        ),
+        [":4:", "a second snapshot ('2025-04-01') contradicts '2025-03-04'"],
+    ),
+    (
+        "nul-character",
+        chat("| Meta | L2 | meta-llama/L2\x00 | 8192 | FP8 |\n"),
+        [":10:", "NUL character"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "fragments"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_error_names_its_location(tmp_path: Path, text: str, fragments: list[str]) -> None:
+    path, message = error_of(tmp_path, text)
+    assert message.startswith(f"{path}:")
+    for fragment in fragments:
+        assert fragment in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(("text", "fragments"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_cli_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, fragments: list[str]
+) -> None:
+    path = write(tmp_path, text)
+    assert main(["parse", str(path), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"error: {path}:")
+    assert captured.err.count("\n") == 1
+    assert fragments[-1] in captured.err
+
+
+def test_row_error_names_the_source_line(tmp_path: Path) -> None:
+    path, message = error_of(
+        tmp_path, chat(GOOD, "| Meta | y | c/d | 1 | FP8 |\n", "| Meta | x | a/b | 1K | FP8 |\n")
+    )
+    line = path.read_text().split("\n").index("| Meta | x | a/b | 1K | FP8 |") + 1
+    assert message.startswith(f"{path}:{line}: table 'Chat Models', row 3, column 'Context Length'")
+
+
+def test_line_numbers_follow_markdown_not_str_splitlines(tmp_path: Path) -> None:
+    """Regression: U+2028 or a form feed in prose must not shift the ragged-row check onto
+    the wrong line (str.splitlines splits there, markdown-it does not), where an extra cell
+    would be dropped silently."""
+    page = META + "Some prose\u2028with a line separator\x0c and a form feed.\n\n"
+    page += "## Serverless Models\n\n### Chat Models\n\n" + HEADER + GOOD
+    page += "| a | b | c/d | 1 | FP8 | extra |\n"
+    _, message = error_of(tmp_path, page)
+    assert "row 2: 6 cells, but the header has 5" in message
+
+
+def test_missing_file_and_non_utf8(tmp_path: Path) -> None:
+    with pytest.raises(ScrapeError, match=r"nope\.md"):
+        parse_file(tmp_path / "nope.md")
+    bad = tmp_path / "latin1.md"
+    bad.write_bytes(chat(GOOD).encode() + "| Meta | Caf\xe9 | a/b | 1 | FP8 |\n".encode("latin-1"))
+    with pytest.raises(ScrapeError, match=r"latin1\.md:11: not UTF-8"):
+        parse_file(bad)
+
+
+def test_no_traceback_in_a_subprocess(tmp_path: Path) -> None:
+    path = write(tmp_path, chat("| Meta | L2 | meta-llama/L2 | 32K | FP8 |\n"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapers", "parse", str(path), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"error: {path}:10: table 'Chat Models', row 1, column 'Context Length': "
+        "unit-suffixed number '32K' is ambiguous (K = 1000 or 1024?); "
+        "the docs must give the exact count"
+    ]
+
+
+# --- what is not an error --------------------------------------------------------------------
+
+
+def rows_of(text: str) -> list[dict[str, object]]:
+    (table,) = parse_text(text, Path("page.md")).tables
+    return table.rows
+
+
+def test_cells_are_normalised() -> None:
+    rows = rows_of(
+        chat(
+            "| Meta | [Llama](https://x.test) | `meta-llama/Llama` | 8192* | N/A |\n",
+            "|  Meta  | a \\| b | `x/y`* | - | FP8 |\n",
+        )
+    )
+    assert rows == [
+        {
+            "model": "meta-llama/Llama",
+            "organization": "Meta",
+            "model_name": "Llama",
+            "context_length": 8192,
+            "quantization": None,
+            "footnotes": ["context_length"],
+            "na": ["quantization"],
+        },
+        {
+            "model": "x/y",
+            "organization": "Meta",
+            "model_name": "a | b",
+            "context_length": None,
+            "quantization": "FP8",
+            "footnotes": ["model"],
+        },
+    ]
+
+
+def test_escaped_or_quoted_asterisk_is_data_not_a_footnote() -> None:
+    """Regression: only a bare trailing `*` marks a footnote."""
+    rows = rows_of(chat("| Meta | Star\\* | `a/b*` | 1 | FP8&#42; |\n"))
+    assert rows == [
+        {
+            "model": "a/b*",
+            "organization": "Meta",
+            "model_name": "Star*",
+            "context_length": 1,
+            "quantization": "FP8*",
+        }
+    ]
+
+
+def test_table_with_no_rows_and_new_serverless_category() -> None:
+    page = parse_text(chat(GOOD, heading="### Text To Speech Models"), Path("p.md"))
+    (table,) = page.tables
+    assert table.spec.table == "serverless-text-to-speech"
+    assert table.spec.category == "text-to-speech"
+    assert page.source == {"url": "https://example.test/page", "snapshot": "2025-03-04"}

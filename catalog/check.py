@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from catalog.load import Catalog
+from catalog.contents import Catalog
 from catalog.rules import RULES, Violation, run_rules
 from catalog.waivers import Waiver
 

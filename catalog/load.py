@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from catalog import yamlio
-from catalog.models import FineTuneRow, FineTuneTable, Notes, Table
+from catalog.contents import Catalog
+from catalog.models import Notes, Table
+from catalog.rules import RULES
 from catalog.tables import Kind
 from catalog.waivers import ALIASES_FILE, WAIVERS_FILE, Aliases, Waivers, unknown_reference
 
@@ -22,7 +22,8 @@ NOTES_FILE = "notes.yaml"
 #: Files in catalog/ that are not tables.
 SPECIAL_FILES = frozenset({NOTES_FILE, ALIASES_FILE, WAIVERS_FILE})
 
-_TABLE = TypeAdapter[Table](Table)
+#: Validates one table document (any kind); reconcile validates what it writes with it.
+TABLE = TypeAdapter[Table](Table)
 _ALIASES = TypeAdapter(Aliases)
 _WAIVERS = TypeAdapter(Waivers)
 M = TypeVar("M", bound=BaseModel)
@@ -30,31 +31,6 @@ M = TypeVar("M", bound=BaseModel)
 
 class CatalogError(Exception):
     """A catalog file that does not load or validate. Maintainer CLIs exit 2 on it."""
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """Every table, in the declared order, plus the notes and the hand-kept files.
-
-    `aliases` and `waivers` are empty when their file is absent (or empty).
-    """
-
-    tables: dict[str, Table]
-    notes: Notes
-    aliases: Aliases = field(default_factory=Aliases)
-    waivers: Waivers = field(default_factory=Waivers)
-
-    @functools.cached_property
-    def lora_index(self) -> dict[str, FineTuneRow]:
-        """LoRA rows by model id, built once per Catalog (the first row wins; duplicate ids
-        are the model-id-unique rule's business)."""
-        index: dict[str, FineTuneRow] = {}
-        for table in self.tables.values():
-            if not isinstance(table, FineTuneTable) or table.method != "lora":
-                continue
-            for row in table.rows:
-                index.setdefault(row.model, row)
-        return index
 
 
 def extra_json(model: Aliases | Waivers) -> dict[str, Any] | None:
@@ -111,7 +87,7 @@ def _load_plain(path: Path) -> Any:
 
 
 def load_table(path: Path) -> Table:
-    table: Table = load_validated(_TABLE, path)
+    table: Table = load_validated(TABLE, path)
     if table.table != path.stem:
         raise CatalogError(f"{path}:1: table id {table.table!r} does not match the file name")
     return table
@@ -191,8 +167,6 @@ def _extra(adapter: TypeAdapter[M], doc: Any, path: Path, located: bool) -> M | 
 
 
 def _check_references(waivers: Waivers, path: Path, located: bool, tables: Iterable[str]) -> None:
-    from catalog.rules import RULES  # imported here: rules imports this module
-
     found = unknown_reference(waivers, RULES, list(tables))
     if found is not None:
         loc, message = found

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.load import Catalog
+from catalog.contents import Catalog
 from catalog.models import FineTuneTable, LoraBaseTable, ServerlessTable, Table
 from catalog.pages import PAGES
 from codegen.render import NONE_DASH, NONE_NA, RenderError, camel

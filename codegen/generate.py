@@ -19,7 +19,8 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError
 
 from catalog import yamlio
-from catalog.load import ROOT, Catalog
+from catalog.contents import Catalog
+from catalog.load import ROOT
 from codegen import context, schemas
 from codegen.render import GENERATED_BY, TEMPLATES_DIR, RenderError, environment, render
 

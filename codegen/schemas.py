@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from catalog.load import Catalog, CatalogError, catalog_from_docs, extra_json
+from catalog.contents import Catalog
+from catalog.load import CatalogError, catalog_from_docs, extra_json
 from catalog.models import FineTuneRow, FineTuneTable, Notes, Table
 from codegen.render import header
 

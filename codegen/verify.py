@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from catalog.load import Catalog
+from catalog.contents import Catalog
 from catalog.models import FineTuneTable, ServerlessTable, Table
 from codegen import context, schemas
 from scrapers.parse import ScrapeError, parse_text

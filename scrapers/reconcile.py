@@ -22,8 +22,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from catalog import yamlio
-from catalog.load import _TABLE as TABLE
-from catalog.load import CatalogError, load_doc, table_files, validate
+from catalog.load import TABLE, CatalogError, load_doc, table_files, validate
 from catalog.tables import TABLES
 from scrapers.parse import ScrapedPage, ScrapedTable, ScrapeError
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from catalog.load import Catalog
+from catalog.contents import Catalog
 from catalog.models import (
     FineTuneTable,
     LoraBaseTable,

@@ -13,7 +13,7 @@ from typing import Any, SupportsIndex
 
 import pytest
 
-from catalog.load import Catalog
+from catalog.contents import Catalog
 from catalog.rules import RULES
 from tests.support.catalog_strategies import (
     BASE_COLUMNS,

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog.check import check
-from catalog.load import Catalog
+from catalog.contents import Catalog
 from catalog.rules import RULES, run_rules
 from tests.support.catalog_strategies import MUTATIONS, Broken, broken_catalogs, catalogs
 

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isValidEntityCode
 
-from catalog.load import Catalog, load_catalog
+from catalog.contents import Catalog
+from catalog.load import load_catalog
 from codegen import schemas
 from codegen.generate import render_all
 from codegen.render import (

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog.load import ROOT, Catalog, load_catalog
+from catalog.contents import Catalog
+from catalog.load import ROOT, load_catalog
 from codegen.__main__ import main
 from codegen.generate import (
     OUT_DIR,

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from together_catalog import validate
 
-from catalog.load import Catalog, load_catalog
+from catalog.contents import Catalog
+from catalog.load import load_catalog
 from catalog.models import FineTuneRow, FineTuneTable, ServerlessTable
 from codegen import schemas
 from codegen.generate import render_all

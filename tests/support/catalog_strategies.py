@@ -25,7 +25,8 @@ from typing import Any
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from catalog.load import Catalog, catalog_from_docs
+from catalog.contents import Catalog
+from catalog.load import catalog_from_docs
 from catalog.models import Notes, Table
 from catalog.rules import named_context
 

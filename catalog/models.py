@@ -9,10 +9,18 @@ values it has not seen before instead of rejecting them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
 
+from catalog.columns import REQUIRED, TableKind, columns_of
 from catalog.tables import CATEGORY_PATTERN
 
 ModelId = Annotated[str, StringConstraints(min_length=1)]
@@ -50,35 +58,49 @@ class _Row(_Strict):
     # Hand-written annotation; reconcile never touches it.
     note: str | None = None
 
-
-class FineTuneRow(_Row):
-    organization: str
-    model_name: str
-    context_length_sft: Positive
-    context_length_dpo: Positive
-    max_batch_size_sft: Positive
-    max_batch_size_dpo: Positive
-    min_batch_size: Positive
+    if TYPE_CHECKING:
+        # The column fields are built from catalog/columns.py, which a type checker cannot
+        # follow; reading one is typed Any rather than an error.
+        def __getattr__(self, name: str) -> Any: ...
 
 
-class ServerlessRow(_Row):
-    """A serverless model; which fields a category publishes is given by its table's columns."""
+def _row_model(name: str, kind: TableKind, doc: str) -> type[_Row]:
+    """A row model with one field per column that tables of `kind` publish (catalog/columns.py):
+    a count is a whole number >= 1, text a string; an optional column may be null."""
+    fields: dict[str, Any] = {}
+    for column in columns_of(kind):
+        if column.field == "model":
+            continue  # every row has it (_Row)
+        value: Any = Positive if column.cell == "count" else str
+        if column.presence(kind) == REQUIRED:
+            fields[column.field] = (value, Field(description=column.doc))
+        else:
+            fields[column.field] = (value | None, Field(default=None, description=column.doc))
+    model: type[_Row] = create_model(name, __base__=_Row, __doc__=doc, **fields)
+    model.__module__ = __name__
+    return model
 
-    organization: str | None = None
-    model_name: str | None = None
-    context_length: Positive | None = None
-    quantization: str | None = None
-    default_steps: Positive | None = None
-    model_size: str | None = None
-    embedding_dimension: Positive | None = None
-    max_doc_size_tokens: Positive | None = None
-    max_docs: Positive | None = None
 
+if TYPE_CHECKING:
+    # Type checkers see the columns through _Row.__getattr__ (Any); the fields are made below.
+    class FineTuneRow(_Row): ...
 
-class LoraBaseRow(_Row):
-    organization: str
-    model_name: str
-    quantization: str
+    class ServerlessRow(_Row): ...
+
+    class LoraBaseRow(_Row): ...
+
+else:
+    FineTuneRow = _row_model(
+        "FineTuneRow", "finetune", "A model's limits in one fine-tuning table."
+    )
+    ServerlessRow = _row_model(
+        "ServerlessRow",
+        "serverless",
+        "A serverless model; which fields a category publishes is given by its table's columns.",
+    )
+    LoraBaseRow = _row_model(
+        "LoraBaseRow", "serverless_lora_base", "A base model serverless LoRA adapters run on."
+    )
 
 
 #: Fields every row has besides its columns (annotations, never a column of their own).

@@ -1,55 +1,21 @@
-"""The scraper's declared knowledge of Together's docs tables.
+"""Together's docs tables, declared: which heading holds which table, and of what kind.
 
-Everything the scraper understands is written down here, so that anything else on a page
-(a renamed column, a new section) is an error rather than a guess.
+Together with catalog/columns.py this is everything the pipeline knows about the docs, so
+that anything else on a page (a renamed column, a new section) is an error, not a guess.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
-Kind = Literal["finetune", "serverless", "serverless_lora_base"]
+from catalog.columns import COLUMN_ALIASES as COLUMN_ALIASES  # re-exported for the scraper
+from catalog.columns import INTEGER_FIELDS as INTEGER_FIELDS
+from catalog.columns import TableKind
 
-#: Header cell text (as published, any of its spellings) -> canonical field name.
-COLUMN_ALIASES: Final[dict[str, str]] = {
-    "Organization": "organization",
-    "Model Name": "model_name",
-    "Base Model Name": "model_name",
-    "Model String for API": "model",
-    "API Model String": "model",
-    "Base Model String": "model",
-    "Context Length (SFT)": "context_length_sft",
-    "Context Length (DPO)": "context_length_dpo",
-    "Max Batch Size (SFT)": "max_batch_size_sft",
-    "Max Batch Size (DPO)": "max_batch_size_dpo",
-    "Min Batch Size": "min_batch_size",
-    "Context Length": "context_length",
-    "Context Window": "context_length",
-    "Quantization": "quantization",
-    "Default Steps": "default_steps",
-    "Model Size": "model_size",
-    "Embedding Dimension": "embedding_dimension",
-    "Max Doc Size (tokens)": "max_doc_size_tokens",
-    "Max Docs": "max_docs",
-}
-
-#: Fields whose cells are counts: plain non-negative integers, never unit-suffixed.
-INTEGER_FIELDS: Final[frozenset[str]] = frozenset(
-    {
-        "context_length_sft",
-        "context_length_dpo",
-        "max_batch_size_sft",
-        "max_batch_size_dpo",
-        "min_batch_size",
-        "context_length",
-        "default_steps",
-        "embedding_dimension",
-        "max_doc_size_tokens",
-        "max_docs",
-    }
-)
+#: A table's kind (the shape of its rows); declared with the columns.
+Kind = TableKind
 
 #: Cell spellings the docs use for "no value". Rows list the fields whose cell read N/A
 #: (key `na`), so the docs can be regenerated with the vendor's spelling; "-" is the default.

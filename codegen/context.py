@@ -14,6 +14,7 @@ from typing import Any
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, LoraBaseTable, ServerlessTable, Table
 from catalog.pages import PAGES
+from codegen.records import RecordClass, column_fields, display_columns, record_classes
 from codegen.render import NONE_DASH, NONE_NA, RenderError, camel
 
 #: Data-module constant for each fine-tuning method (fixed by the runtime contract).
@@ -24,27 +25,10 @@ FINETUNE_ALIASES = {
     "full": "FullModelId",
     "lora_long_context": "LongContextLoraModelId",
 }
-FINETUNE_FIELDS = (
-    "organization",
-    "model_name",
-    "context_length_sft",
-    "context_length_dpo",
-    "max_batch_size_sft",
-    "max_batch_size_dpo",
-    "min_batch_size",
-)
-SERVERLESS_FIELDS = (
-    "organization",
-    "model_name",
-    "context_length",
-    "quantization",
-    "default_steps",
-    "model_size",
-    "embedding_dimension",
-    "max_doc_size_tokens",
-    "max_docs",
-)
-LORA_BASE_FIELDS = ("organization", "model_name", "quantization")
+#: Row fields each kind of record copies from the catalog (from catalog/columns.py).
+FINETUNE_FIELDS = column_fields("finetune")
+SERVERLESS_FIELDS = column_fields("serverless")
+LORA_BASE_FIELDS = column_fields("serverless_lora_base")
 
 
 @dataclass(frozen=True)
@@ -83,6 +67,10 @@ class PythonContext:
     tables: list[Record] = field(default_factory=list)
     families: list[IdFamily] = field(default_factory=list)
     notes: dict[str, Any] = field(default_factory=dict)
+    #: The record classes and the columns the CLI tabulates, from the column declarations.
+    records: tuple[RecordClass, ...] = field(default_factory=record_classes)
+    finetune_columns: tuple[tuple[str, str], ...] = display_columns("finetune")
+    serverless_columns: tuple[tuple[str, str], ...] = display_columns("serverless")
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

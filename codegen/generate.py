@@ -111,6 +111,9 @@ def render_all(
                 lora_bases=ctx.lora_bases,
                 tables=ctx.tables,
                 notes=ctx.notes,
+                records=ctx.records,
+                finetune_columns=ctx.finetune_columns,
+                serverless_columns=ctx.serverless_columns,
             )
             files[current] = _fit(text)
         files[f"{PACKAGE}/py.typed"] = ""  # PEP 561 marker; must stay empty

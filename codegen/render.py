@@ -8,6 +8,7 @@ hostile docs cell therefore cannot close a string, start a table column or injec
 
 from __future__ import annotations
 
+import ast
 import functools
 import json
 import keyword
@@ -97,6 +98,44 @@ def comment(value: object) -> str:
     text = str(value)
     if any(not ch.isprintable() for ch in text):
         raise RenderError(f"comment filter: {text!r} does not fit on one comment line")
+    return text
+
+
+def docstring(value: object) -> str:
+    """Text for a one-line docstring: printable, and nothing that could end the literal."""
+    text = comment(value)
+    if '"' in text or "\\" in text:
+        raise RenderError(f"docstring filter: {text!r} cannot sit inside triple quotes")
+    return text
+
+
+#: Expression nodes a type annotation or a default may use (names, X | Y, X[...], tuples,
+#: None, ...), so derived source text can never carry a call or an operator.
+_ANNOTATION_NODES = (
+    ast.Expression,
+    ast.Name,
+    ast.Load,
+    ast.Subscript,
+    ast.Tuple,
+    ast.BinOp,
+    ast.BitOr,
+    ast.Constant,
+)
+
+
+def annotation(value: object) -> str:
+    """A type annotation or default, as Python source the generator derived, checked."""
+    text = str(value)
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        raise RenderError(f"annotation filter: {text!r} is not an expression") from None
+    for node in ast.walk(tree):
+        bad = not isinstance(node, _ANNOTATION_NODES) or (
+            isinstance(node, ast.Constant) and node.value not in (None, Ellipsis)
+        )
+        if bad:
+            raise RenderError(f"annotation filter: {text!r} is not a plain type or default")
     return text
 
 
@@ -222,6 +261,8 @@ def environment(templates: Path = TEMPLATES_DIR) -> Environment:
         cell=cell,
         camel=camel,
         comment=comment,
+        docstring=docstring,
+        annotation=annotation,
         comment_url=comment_url,
         ident=ident,
         page_link=page_link,

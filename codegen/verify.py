@@ -15,6 +15,7 @@ from typing import Any
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, ServerlessTable, Table
 from codegen import context, schemas
+from codegen.records import record_classes
 from scrapers.parse import ScrapeError, parse_text
 
 Files = dict[str, str]
@@ -108,6 +109,77 @@ def read_records(source: str) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+def read_classes(source: str) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    """Each record class in a records module: name -> (its `_fields`, the required ones:
+    `__init__` parameters without a default)."""
+    out: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        fields: tuple[str, ...] = ()
+        required: frozenset[str] = frozenset()
+        for item in node.body:
+            if isinstance(item, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "_fields" for t in item.targets
+            ):
+                fields = tuple(ast.literal_eval(item.value))
+            if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                params = [a.arg for a in item.args.args[1:]]
+                defaults = len(item.args.defaults)
+                required = frozenset(params[: len(params) - defaults])
+                if tuple(params) != fields:
+                    raise ValueError(f"{node.name}: __init__ takes {params}, not {fields}")
+        out[node.name] = (fields, required)
+    return out
+
+
+def read_pairs(source: str, name: str) -> tuple[tuple[str, str], ...]:
+    """The value of a module-level `name: ... = ((field, label), ...)` constant."""
+    for node in ast.parse(source).body:
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+            and node.value is not None
+        ):
+            value: tuple[tuple[str, str], ...] = ast.literal_eval(node.value)
+            return value
+    raise ValueError(f"no constant {name}")
+
+
+def check_records(files: Files, records: list[tuple[str, dict[str, Any]]]) -> None:
+    """The record classes are the declared layout, and every data record fits its class: a
+    package whose data calls a class with a field it lacks would fail at import."""
+    rel = "together_catalog/_records.py"
+    try:
+        classes = read_classes(files[rel])
+        shown = {
+            "FineTuneLimits": read_pairs(files[rel], "FINETUNE_COLUMNS"),
+            "ServerlessModel": read_pairs(files[rel], "SERVERLESS_COLUMNS"),
+        }
+    except (KeyError, SyntaxError, ValueError) as exc:
+        raise VerifyError(f"{rel}: does not read back: {exc}") from None
+    for layout in record_classes():
+        got = classes.get(layout.name)
+        if got != (layout.names, layout.required):
+            raise VerifyError(f"{rel}: class {layout.name} is {got}, not the declared layout")
+    for cls, pairs in shown.items():
+        missing = [f for f, _ in pairs if f not in classes[cls][0]]
+        if missing:
+            raise VerifyError(f"{rel}: the CLI would read {missing}, not fields of {cls}")
+    for cls, values in records:
+        if cls not in classes:
+            raise VerifyError(f"together_catalog/_data.py: no record class {cls}")
+        fields, required = classes[cls]
+        unknown = sorted(set(values) - set(fields))
+        absent = sorted(required - set(values))
+        if unknown or absent:
+            raise VerifyError(
+                f"together_catalog/_data.py: a {cls} record passes {unknown} (not fields) "
+                f"and lacks {absent} (required): the package would not import"
+            )
+
+
 def read_literals(source: str) -> dict[str, tuple[str, ...]]:
     """Each `Name: TypeAlias = ...` in an ids module: name -> members.
 
@@ -191,6 +263,7 @@ def check_python(catalog: Catalog, files: Files) -> None:
             f"{rel}: records differ from the catalog (first missing: {missing}; "
             f"first unexpected: {extra})"
         )
+    check_records(files, got)
     ctx = context.python_context(catalog)
     rel = "together_catalog/_ids.py"
     try:

@@ -23,9 +23,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from catalog import yamlio
 from catalog.load import NOTES_FILE, table_files
 from catalog.tables import DASH_MARKER, NA_MARKER
+from catalog.yaml_comments import flow
 from codegen.render import cell
 from scrapers.parse import parse_file
-from scrapers.reconcile import flow
 
 ALIASES_FILE = "aliases.yaml"
 WAIVERS_FILE = "waivers.yaml"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from catalog.load import CATALOG_DIR, CatalogError
 from catalog.yamlio import YamlError
+from scrapers.diff import ReconcileDiff, RemovalRefused
 from scrapers.parse import ScrapeError, parse_file
-from scrapers.reconcile import RemovalRefused, Report, reconcile
+from scrapers.reconcile import reconcile
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
@@ -83,7 +84,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_report(report: Report, *, as_json: bool) -> None:
+def _print_report(report: ReconcileDiff, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str))
     else:

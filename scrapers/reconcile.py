@@ -12,18 +12,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark
-from ruamel.yaml.tokens import CommentToken
 
 from catalog import yamlio
 from catalog.load import TABLE, CatalogError, load_doc, table_files, validate
 from catalog.tables import TABLES
+from catalog.yaml_comments import (
+    delete_key,
+    delete_row,
+    flow,
+    insert_key,
+    insert_row,
+    move_row,
+    normalise_row_comments,
+)
+from scrapers.diff import ReconcileDiff, RemovalRefused, removal
 from scrapers.parse import ScrapedPage, ScrapedTable, ScrapeError
 
 SCHEMA_COMMENT = "yaml-language-server: $schema=schema/table.schema.json"
@@ -35,86 +42,12 @@ OWNED_EXTRA = ("footnotes", "na")
 SOURCE_KEYS = ("url", "page", "section", "snapshot")
 
 
-@dataclass
-class Report:
-    """The diff a run applies. `to_json` is the --json shape; keys are only ever added.
-
-    `cells_removed` lists the non-null values of dropped columns ({table, model, field,
-    old}); they are also in `changed` (old -> None), as before the key existed, but are a
-    removal: refused without --allow-removals, like the rows in `removed`.
-    """
-
-    added: list[dict[str, Any]] = field(default_factory=list)
-    removed: list[dict[str, Any]] = field(default_factory=list)
-    changed: list[dict[str, Any]] = field(default_factory=list)
-    moved: list[dict[str, Any]] = field(default_factory=list)
-    new_values: list[dict[str, Any]] = field(default_factory=list)
-    new_tables: list[str] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    cells_removed: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.moved or self.new_tables)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "added": self.added,
-            "removed": self.removed,
-            "changed": self.changed,
-            "moved": self.moved,
-            "new_values": self.new_values,
-            "new_tables": self.new_tables,
-            "written": self.written,
-            "cells_removed": self.cells_removed,
-        }
-
-    def lines(self) -> list[str]:
-        out = [f"new table {t}" for t in self.new_tables]
-        out += [f"+ {a['table']}: {a['model']}" for a in self.added]
-        out += [
-            f"- {r['table']}: {r['model']}" + (f" (its note: {r['note']!r})" if "note" in r else "")
-            for r in self.removed
-        ]
-        out += [
-            f"~ {c['table']}: {c['model']}: {c['field']}: {c['old']!r} -> {c['new']!r}"
-            for c in self.changed
-        ]
-        out += [
-            f"> {m['table']}: {m['model']}: row {m['old'] + 1} -> row {m['new'] + 1}"
-            for m in self.moved
-        ]
-        out += [
-            f"? {v['table']}: {v['model']}: new {v['field']} value {v['value']!r}"
-            for v in self.new_values
-        ]
-        if not out:
-            out.append("catalog is up to date")
-        return out
-
-
-class RemovalRefused(Exception):
-    """Rows or non-null cells would be removed and the caller did not pass --allow-removals;
-    nothing was written. `report` is the full diff the run would have applied."""
-
-    def __init__(self, message: str, report: Report) -> None:
-        super().__init__(message)
-        self.report = report
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, CommentedSeq):
         return [_plain(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-def flow(items: list[Any]) -> CommentedSeq:
-    """A YAML list written inline (`[a, b]`), as catalog rows hold their lists."""
-    seq = CommentedSeq(items)
-    seq.fa.set_flow_style()
-    return seq
 
 
 def _new_doc(scraped: ScrapedTable, source: CommentedMap) -> CommentedMap:
@@ -144,20 +77,27 @@ def _source(scraped: ScrapedTable, source: Mapping[str, str]) -> dict[str, str]:
 
 
 def _set(
-    report: Report, table: str, model: str, target: CommentedMap, key: str, new: Any, owned: Any
+    diff: ReconcileDiff,
+    table: str,
+    model: str,
+    target: CommentedMap,
+    key: str,
+    new: Any,
+    owned: Any,
 ) -> None:
     """Set one owned cell, recording the change when the value differs (a key the row did
     not have is a change from None)."""
     old = _plain(target[key]) if key in target else None
     if key in target and old == _plain(new):
         return
-    report.changed.append(
+    diff.changed.append(
         {"table": table, "model": model, "field": key, "old": old, "new": _plain(new)}
     )
     if key in target:
         target[key] = new
-    else:
-        _add_key(target, key, new, owned)
+    else:  # before the hand-written keys (`note:`), which keep the comments above them
+        at = next((i for i, k in enumerate(target) if k not in owned), len(target))
+        insert_key(target, at, key, new)
 
 
 def _row_map(row: dict[str, Any]) -> CommentedMap:
@@ -167,172 +107,26 @@ def _row_map(row: dict[str, Any]) -> CommentedMap:
     return out
 
 
-# --- keeping comments where they belong ------------------------------------------------------
-# ruamel keeps the full-line comments that follow a mapping entry on that entry's comment
-# token, after its end-of-line comment. A comment line describes the row or key below it, so
-# when the entry above it is removed, or a new entry is added after it, that "tail" is handed
-# to the entry that now precedes the same text.
-
-
-def _split(text: str) -> tuple[str, str]:
-    """(end-of-line comment, following full-line comments) of a comment token's text."""
-    if text.startswith("#"):
-        eol, _, rest = text.partition("\n")
-        return eol, rest
-    return "", text[1:] if text.startswith("\n") else text
-
-
-def _take_comment(mapping: CommentedMap, key: Any) -> str:
-    """Detach the full-line comments that follow `key` (its end-of-line comment stays)."""
-    entry = mapping.ca.items.get(key)
-    if not entry or len(entry) < 3 or entry[2] is None:
-        return ""
-    eol, rest = _split(entry[2].value)
-    if eol:
-        entry[2].value = eol + "\n"
-    else:
-        entry[2] = None
-    return rest
-
-
-def _give_comment(mapping: CommentedMap, key: Any, rest: str) -> None:
-    """Attach full-line comments after `key`, replacing any it had."""
-    if not rest:
-        return
-    entry = mapping.ca.items.setdefault(key, [None, None, None, None])
-    eol = _split(entry[2].value)[0] if entry[2] is not None else ""
-    entry[2] = CommentToken(eol + "\n" + rest, CommentMark(0), None)
-
-
-def _take_tail(node: Any) -> str:
-    """The comments that follow a row (they sit after its last key)."""
-    if isinstance(node, CommentedMap) and node:
-        return _take_comment(node, next(reversed(node)))
-    return ""
-
-
-def _give_tail(node: Any, rest: str) -> None:
-    if isinstance(node, CommentedMap) and node:
-        _give_comment(node, next(reversed(node)), rest)
-
-
-def _add_key(target: CommentedMap, key: str, value: Any, owned: Any) -> None:
-    """Add an owned key before the hand-written ones (`note:`); the comments that were
-    above the key now after it stay above that key."""
-    keys = list(target)
-    at = next((i for i, k in enumerate(keys) if k not in owned), len(keys))
-    displaced = _take_comment(target, keys[at - 1]) if at > 0 else ""
-    target.insert(at, key, value)
-    _give_comment(target, key, displaced)
-
-
-def _del_key(target: CommentedMap, key: str) -> None:
-    """Remove a key; the comments above the key after it stay above that key."""
-    keys = list(target)
-    at = keys.index(key)
-    rest = _take_comment(target, key)
-    del target[key]
-    if at > 0:
-        _take_comment(target, keys[at - 1])  # it described the removed key
-        _give_comment(target, keys[at - 1], rest)
-
-
-def _take_head(doc: CommentedMap) -> str:
-    """The comment lines between `rows:` and the first row, in tail form (indented lines)."""
-    entry = doc.ca.items.get("rows")
-    tokens = entry[3] if entry and len(entry) > 3 else None
-    if not tokens:
-        return ""
-    entry[3] = None
-    doc["rows"].ca.comment = None  # ruamel keeps a copy there
-    head: str = " " * tokens[0].column + "".join(t.value for t in tokens)
-    return head
-
-
-def _give_head(doc: CommentedMap, rest: str) -> None:
-    if not rest:
-        return
-    text = rest.lstrip(" ")
-    entry = doc.ca.items.setdefault("rows", [None, None, None, None])
-    entry[3] = [CommentToken(text, CommentMark(len(rest) - len(text)), None)]
-
-
-def _normalise_comments(doc: CommentedMap) -> None:
-    """Move comments ruamel filed as "before item i" (it does so after a flow-style value)
-    to the tail of item i - 1 (or the head of the rows), where the functions above look."""
-    seq: CommentedSeq = doc["rows"]
-    for index in sorted(seq.ca.items):
-        entry = seq.ca.items[index]
-        tokens = entry[1] if len(entry) > 1 else None
-        if not tokens or index >= len(seq):
-            continue
-        entry[1] = None
-        if not any(entry):
-            del seq.ca.items[index]
-        text = "".join(" " * t.column + t.value if t.value.strip() else t.value for t in tokens)
-        if index > 0:
-            _give_tail(seq[index - 1], _take_tail(seq[index - 1]) + text)
-        else:
-            _give_head(doc, _take_head(doc) + text)
-
-
-def _seq_delete(doc: CommentedMap, index: int) -> tuple[Any, str]:
-    """Remove a row: the comments above the next row stay above it. Returns the row and the
-    comments that were above it."""
-    seq = doc["rows"]
-    item = seq[index]
-    tail = _take_tail(item)
-    del seq[index]
-    if index > 0:
-        before = _take_tail(seq[index - 1])
-        _give_tail(seq[index - 1], tail)
-    else:
-        before = _take_head(doc)
-        _give_head(doc, tail)
-    return item, before
-
-
-def _seq_insert(doc: CommentedMap, index: int, item: Any, before: str = "") -> None:
-    """Insert a row with the comments to put above it; the comments above the row it
-    displaces stay above that row."""
-    seq = doc["rows"]
-    displaced = _take_tail(seq[index - 1]) if index > 0 else _take_head(doc)
-    seq.insert(index, item)
-    _give_tail(item, displaced)
-    if index > 0:
-        _give_tail(seq[index - 1], before)
-    else:
-        _give_head(doc, before)
-
-
-def _removal(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    """A removed row for the report; a hand-written note it carried is shown, not lost quietly."""
-    entry = {"table": table, "model": row.get("model")}
-    if row.get("note") is not None:
-        entry["note"] = row["note"]
-    return entry
-
-
 def _merge_rows(
-    report: Report,
+    diff: ReconcileDiff,
     table: str,
     doc: CommentedMap,
     scraped: ScrapedTable,
     old_fields: list[str],
 ) -> None:
     seq: CommentedSeq = doc["rows"]
-    _normalise_comments(doc)
+    normalise_row_comments(doc)
     wanted = {r["model"] for r in scraped.rows}
     # Cells of dropped columns are owned too: they go with their column, and a non-null one
     # is a removal (data the docs no longer state), refused unless the caller allows it.
     owned = _owned_keys(scraped.fields, old_fields)
     dropped = set(old_fields) - set(scraped.fields)
     # Removals first (from the end, so indices stay valid). They are made even when the
-    # caller will refuse them, so the report is complete; a refused run writes nothing.
+    # caller will refuse them, so the diff is complete; a refused run writes nothing.
     gone = [i for i, row in enumerate(seq) if row.get("model") not in wanted]
-    report.removed += [_removal(table, seq[i]) for i in gone]
+    diff.removed += [removal(table, seq[i]) for i in gone]
     for index in reversed(gone):
-        _seq_delete(doc, index)  # the comments above it go with it
+        delete_row(doc, index)  # the comments above it go with it
     # Index of each existing row; `shift` counts rows inserted since it was built, which
     # pushed every row not yet placed one step down. Rebuilding it after each insertion
     # made reconciling into a large empty table quadratic.
@@ -341,14 +135,14 @@ def _merge_rows(
     for index, row in enumerate(scraped.rows):
         model = row["model"]
         if model not in position:
-            report.added.append({"table": table, "model": model})
-            _seq_insert(doc, index, _row_map(row))
+            diff.added.append({"table": table, "model": model})
+            insert_row(doc, index, _row_map(row))
             shift += 1
             continue
         current = position[model] + shift
         if current != index:
-            report.moved.append({"table": table, "model": model, "old": current, "new": index})
-            _seq_insert(doc, index, *_seq_delete(doc, current))
+            diff.moved.append({"table": table, "model": model, "old": current, "new": index})
+            move_row(doc, current, index)  # with the comments above it
             position = {r.get("model"): i for i, r in enumerate(seq)}
             shift = 0
         target: CommentedMap = seq[index]
@@ -356,21 +150,23 @@ def _merge_rows(
             if key in row:
                 value = row[key]
                 new = flow(value) if isinstance(value, list) else value
-                _set(report, table, model, target, key, new, owned)
+                _set(diff, table, model, target, key, new, owned)
             elif key in target:
                 old = _plain(target[key])
-                report.changed.append(
+                diff.changed.append(
                     {"table": table, "model": model, "field": key, "old": old, "new": None}
                 )
                 if key in dropped and old is not None:
-                    report.cells_removed.append(
+                    diff.cells_removed.append(
                         {"table": table, "model": model, "field": key, "old": old}
                     )
-                _del_key(target, key)
+                # (It returns the comments below a row's first key, left with nowhere
+                # to go; the first key is `model`, never deleted, in every row written.)
+                delete_key(target, key)
 
 
 def _merge_table(
-    report: Report,
+    diff: ReconcileDiff,
     doc: CommentedMap | None,
     scraped: ScrapedTable,
     source: dict[str, str],
@@ -379,9 +175,9 @@ def _merge_table(
     meta = CommentedMap(_source(scraped, source))
     meta["snapshot"] = dt.date.fromisoformat(meta["snapshot"])
     if doc is None:
-        report.new_tables.append(table)
+        diff.new_tables.append(table)
         if scraped.spec.category is not None and scraped.spec not in TABLES:
-            report.new_values.append(
+            diff.new_values.append(
                 {
                     "table": table,
                     "model": "(table)",
@@ -392,12 +188,12 @@ def _merge_table(
         doc = _new_doc(scraped, meta)
     src = doc["source"]
     for key, value in meta.items():
-        _set(report, table, "(source)", src, key, value, meta)
+        _set(diff, table, "(source)", src, key, value, meta)
     columns = scraped.columns
     current_columns = [{"field": c["field"], "header": c["header"]} for c in doc["columns"]]
     if current_columns != columns:
         if current_columns:
-            report.changed.append(
+            diff.changed.append(
                 {
                     "table": table,
                     "model": "(columns)",
@@ -410,7 +206,7 @@ def _merge_table(
         for item in doc["columns"]:
             item.fa.set_flow_style()
     old_fields = [c["field"] for c in current_columns]
-    _merge_rows(report, table, doc, scraped, old_fields)
+    _merge_rows(diff, table, doc, scraped, old_fields)
     return doc
 
 
@@ -484,38 +280,19 @@ def _unchanged(plain: Mapping[str, Any], scraped: ScrapedTable, source: Mapping[
     return True
 
 
-def _refusal(report: Report) -> str:
-    parts = []
-    if report.removed:
-        shown = ", ".join(f"{r['table']}: {r['model']}" for r in report.removed[:5])
-        more = ", …" if len(report.removed) > 5 else ""
-        parts.append(f"{len(report.removed)} row(s) would be removed ({shown}{more})")
-    if report.cells_removed:
-        columns: dict[str, int] = {}
-        for c in report.cells_removed:
-            name = f"{c['table']}: {c['field']}"
-            columns[name] = columns.get(name, 0) + 1
-        shown = ", ".join(f"{name} ({count})" for name, count in columns.items())
-        parts.append(
-            f"{len(report.cells_removed)} non-null value(s) of dropped column(s) would be "
-            f"removed ({shown})"
-        )
-    return "; ".join(parts) + "; rerun with --allow-removals to accept"
-
-
 def reconcile(
     pages: list[ScrapedPage],
     catalog_dir: Path,
     *,
     dry_run: bool = False,
     allow_removals: bool = False,
-) -> Report:
+) -> ReconcileDiff:
     """Merge `pages` into `catalog_dir`; raises RemovalRefused, ScrapeError or CatalogError.
 
     Every input is checked and every output validated before the first write; each file is
     replaced atomically.
     """
-    report = Report()
+    diff = ReconcileDiff()
     texts: dict[Path, str] = {}
     existing: dict[Path, dict[str, Any]] = {}
     for path in table_files(catalog_dir):
@@ -552,12 +329,12 @@ def reconcile(
             # the file's text is what an unchanged merge would write.
             before = texts.get(path)
             current = _round_trip(before, path) if before is not None else None
-            doc = _merge_table(report, current, scraped, page.source)
+            doc = _merge_table(diff, current, scraped, page.source)
             for row in scraped.rows:
                 for name in VOCABULARY_FIELDS:
                     value = row.get(name)
                     if value is not None and value not in known[name]:
-                        report.new_values.append(
+                        diff.new_values.append(
                             {"table": table, "model": row["model"], "field": name, "value": value}
                         )
                         known[name].add(value)
@@ -570,15 +347,23 @@ def reconcile(
     read = {page.page for page in pages}
     for path, old in existing.items():
         if old["source"]["page"] in read and path.stem not in claimed:
-            report.removed += [_removal(path.stem, row) for row in old["rows"]]
+            diff.removed += [removal(path.stem, row) for row in old["rows"]]
             deletions.append(path)
-    if (report.removed or report.cells_removed) and not allow_removals:
-        raise RemovalRefused(_refusal(report), report)
+    if diff.removes and not allow_removals:
+        raise RemovalRefused(diff.refusal(), diff)
     if not dry_run:
-        for path, text in sorted(outputs.items()):
-            yamlio.atomic_write(path, text)
-            report.written.append(str(path))
-        for path in deletions:
-            path.unlink()
-            report.written.append(str(path))
-    return report
+        diff.written += _write(outputs, deletions)
+    return diff
+
+
+def _write(outputs: Mapping[Path, str], deletions: list[Path]) -> list[str]:
+    """Write every changed table (each file replaced atomically) and delete the vanished
+    ones, after every check has passed; returns the paths touched, in that order."""
+    written: list[str] = []
+    for path, text in sorted(outputs.items()):
+        yamlio.atomic_write(path, text)
+        written.append(str(path))
+    for path in deletions:
+        path.unlink()
+        written.append(str(path))
+    return written

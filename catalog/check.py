@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog.contents import Catalog
-from catalog.rules import RULES, Violation, run_rules
+from catalog.rules import RULES, RuleViolation, run_rules
 from catalog.waivers import Waiver
 
 
@@ -46,9 +46,12 @@ class StaleWaiver:
 
 
 @dataclass(frozen=True)
-class Report:
-    violations: list[Violation]
-    waived: list[tuple[Violation, str]]
+class CheckReport:
+    """The findings once waivers are applied: the exit status and both output formats are
+    read from this one object, so they cannot disagree."""
+
+    violations: list[RuleViolation]
+    waived: list[tuple[RuleViolation, str]]
     stale: list[StaleWaiver]
 
     @property
@@ -71,14 +74,14 @@ class Report:
         }
 
 
-def apply_waivers(violations: list[Violation], waivers: tuple[Waiver, ...]) -> Report:
+def apply_waivers(violations: list[RuleViolation], waivers: tuple[Waiver, ...]) -> CheckReport:
     """Split violations into unwaived and waived; list the waived rows nothing matched."""
     index: dict[tuple[str, str, str], Waiver] = {
         (w.rule, w.table, model): w for w in waivers for model in w.models
     }
     used: set[tuple[str, str, str]] = set()
-    failing: list[Violation] = []
-    waived: list[tuple[Violation, str]] = []
+    failing: list[RuleViolation] = []
+    waived: list[tuple[RuleViolation, str]] = []
     for violation in violations:
         key = (violation.rule, violation.table, violation.model)
         waiver = index.get(key)
@@ -92,10 +95,10 @@ def apply_waivers(violations: list[Violation], waivers: tuple[Waiver, ...]) -> R
         for (rule, table, model), waiver in index.items()
         if (rule, table, model) not in used
     ]
-    return Report(failing, waived, stale)
+    return CheckReport(failing, waived, stale)
 
 
-def check(catalog: Catalog, use_waivers: bool = True) -> Report:
+def check(catalog: Catalog, use_waivers: bool = True) -> CheckReport:
     violations = run_rules(catalog)
     waivers = catalog.waivers.waivers if use_waivers else ()
     return apply_waivers(violations, waivers)
@@ -106,7 +109,7 @@ def _safe(text: str) -> str:
     return json.dumps(text, ensure_ascii=True)[1:-1]
 
 
-def _line(label: str, v: Violation) -> str:
+def _line(label: str, v: RuleViolation) -> str:
     values = json.dumps(dict(v.values), ensure_ascii=True)
     return (
         f"{label} {v.rule} {_safe(v.table)} {_safe(v.model)} [{_safe(v.field)}] {values}: "
@@ -118,7 +121,7 @@ def _reason(reason: str) -> str:
     return _safe(" ".join(reason.split()))
 
 
-def format_human(report: Report) -> str:
+def format_human(report: CheckReport) -> str:
     """One line per finding (unwaived first), then a summary line."""
     lines = [_line("FAIL  ", v) for v in report.violations]
     lines += [f"{_line('waived', v)} (waiver: {_reason(r)})" for v, r in report.waived]

@@ -4,7 +4,6 @@ or malformed: exit codes, human lines and the JSON object."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from catalog import yamlio
 from catalog.check import apply_waivers, check
 from catalog.load import CATALOG_DIR, ROOT, load_catalog
-from catalog.rules import RULES, Violation
+from catalog.rules import RULES, RuleViolation
 from catalog.waivers import Waiver
 from codegen.__main__ import main
 
@@ -48,13 +47,6 @@ KNOWN = {
         "meta-llama/Llama-3.3-70B-32k-Instruct-Reference",
     ),
 }
-
-
-@pytest.fixture
-def catalog_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "catalog"
-    shutil.copytree(CATALOG_DIR, target)
-    return target
 
 
 def edit_waivers(catalog_dir: Path, change: Any) -> None:
@@ -151,7 +143,7 @@ def test_stale_waiver_fails(catalog_copy: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_waiver_for_the_wrong_table_is_stale_and_leaves_the_violation() -> None:
-    violation = Violation("r", "t1", "m", "f", {}, "msg")
+    violation = RuleViolation("r", "t1", "m", "f", {}, "msg")
     report = apply_waivers([violation], (Waiver(rule="r", table="t2", models=("m",), reason="x"),))
     assert report.violations == [violation]
     assert [(s.table, s.model) for s in report.stale] == [("t2", "m")]
@@ -218,7 +210,7 @@ def test_dropping_an_alias_fails_the_rule_it_served(catalog_copy: Path) -> None:
 def test_hostile_values_stay_on_one_line(catalog_copy: Path) -> None:
     from catalog.check import format_human
 
-    violation = Violation("r", "t", "a/b\nFAKE ok", "f", {"v": "x\ny"}, "line\nbreak")
+    violation = RuleViolation("r", "t", "a/b\nFAKE ok", "f", {"v": "x\ny"}, "line\nbreak")
     report = apply_waivers([violation], ())
     text = format_human(report)
     assert len(text.splitlines()) == 2  # the finding and the summary

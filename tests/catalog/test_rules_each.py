@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from catalog.rules import RULES, run_rules
+from catalog.rules import RULE_ORDER, RULES, run_rules
+from catalog.rules import rule as register_rule
 from tests.support.catalog_strategies import (
     BASE_COLUMNS,
     BASES,
@@ -406,6 +407,18 @@ def test_one_break_fires_exactly_that_rule(
 
 def test_every_rule_has_a_case() -> None:
     assert {r for r, *_ in CASES} == set(RULES)
+
+
+def test_rules_report_in_the_declared_order() -> None:
+    # The families are separate modules; the order the check prints must not depend on
+    # which of them is imported first.
+    assert list(RULES) == list(RULE_ORDER)
+
+
+def test_a_rule_missing_from_the_order_is_refused() -> None:
+    with pytest.raises(ValueError, match="RULE_ORDER"):
+        register_rule("not-in-the-order", "observed invariant")(lambda catalog: iter(()))
+    assert "not-in-the-order" not in RULES
 
 
 def test_every_rule_is_documented_with_its_source() -> None:

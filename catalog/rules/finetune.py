@@ -11,18 +11,14 @@ import math
 import re
 from collections.abc import Iterator
 
+from catalog.columns import limit_fields
 from catalog.contents import Catalog
 from catalog.rules.common import finetune_tables
 from catalog.rules.registry import Finding, rule
 
-#: The fine-tuning limits a long-context row repeats from its LoRA row.
-LIMIT_FIELDS = (
-    "context_length_sft",
-    "context_length_dpo",
-    "max_batch_size_sft",
-    "max_batch_size_dpo",
-    "min_batch_size",
-)
+#: The fine-tuning limits a long-context row repeats from its LoRA row (every count column
+#: a fine-tuning table publishes, from catalog/columns.py).
+LIMIT_FIELDS = limit_fields()
 CONTEXT_FIELDS = ("context_length_sft", "context_length_dpo")
 IDENTITY_FIELDS = ("organization", "model_name")
 
@@ -36,7 +32,11 @@ def long_context_subset_of_lora(catalog: Catalog) -> Iterator[Finding]:
     context or batch limits differ from its LoRA row, contradicts the LoRA table.
     """
     lora = catalog.lora_index
+    lora_fields = {c.field for t in finetune_tables(catalog, "lora") for c in t.columns}
     for table in finetune_tables(catalog, "lora_long_context"):
+        # A limit only one of the two tables publishes cannot contradict the other.
+        published = {c.field for c in table.columns} & lora_fields
+        compared = [name for name in LIMIT_FIELDS if name in published]
         for row in table.rows:
             base = lora.get(row.model)
             if base is None:
@@ -48,7 +48,7 @@ def long_context_subset_of_lora(catalog: Catalog) -> Iterator[Finding]:
                     "long-context LoRA row has no LoRA row",
                 )
                 continue
-            for name in LIMIT_FIELDS:
+            for name in compared:
                 mine, theirs = getattr(row, name), getattr(base, name)
                 if mine != theirs:
                     yield Finding(

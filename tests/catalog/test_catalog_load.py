@@ -3,27 +3,17 @@ line and field (`python -m codegen validate` exits 2 with that one line)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from catalog.contents import Catalog
 from catalog.load import CatalogError, load_catalog
 from catalog.models import ServerlessRow
 from codegen.__main__ import main as codegen_main
 
-ROOT = Path(__file__).resolve().parents[2]
-CATALOG = ROOT / "catalog"
 
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    shutil.copytree(CATALOG, tmp_path / "catalog")
-    return tmp_path / "catalog"
-
-
-def test_committed_catalog_loads() -> None:
-    catalog = load_catalog(CATALOG)
+def test_committed_catalog_loads(catalog: Catalog) -> None:
     counts = {name: len(t.rows) for name, t in catalog.tables.items()}
     assert counts == {
         "finetune-lora": 93,
@@ -113,7 +103,7 @@ CASES = [
     ids=["unit-suffix", "quoted-number", "zero", "unknown-key", "bad-date", "bad-kind", "notes"],
 )
 def test_load_error_names_file_line_and_field(
-    catalog: Path,
+    catalog_copy: Path,
     capsys: pytest.CaptureFixture[str],
     name: str,
     old: str,
@@ -121,16 +111,16 @@ def test_load_error_names_file_line_and_field(
     bad_line: str,
     message: str,
 ) -> None:
-    path = catalog / name
+    path = catalog_copy / name
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     line = line_of(path, bad_line)
     with pytest.raises(CatalogError) as info:
-        load_catalog(catalog)
+        load_catalog(catalog_copy)
     assert str(info.value).startswith(f"{path}:{line}: {message}")
 
-    assert codegen_main(["--catalog", str(catalog), "validate"]) == 2
+    assert codegen_main(["--catalog", str(catalog_copy), "validate"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}:{line}: {message}")
     assert err.count("\n") == 1
@@ -158,26 +148,28 @@ def test_load_error_names_file_line_and_field(
     ],
     ids=["footnote-on-non-column", "na-on-a-value", "na-on-a-number", "key-not-a-column"],
 )
-def test_table_level_checks_name_the_file(catalog: Path, old: str, new: str, fragment: str) -> None:
-    path = catalog / "serverless-image.yaml"
+def test_table_level_checks_name_the_file(
+    catalog_copy: Path, old: str, new: str, fragment: str
+) -> None:
+    path = catalog_copy / "serverless-image.yaml"
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(CatalogError) as info:
-        load_catalog(catalog)
+        load_catalog(catalog_copy)
     assert str(info.value).startswith(f"{path}:")
     assert fragment in str(info.value)
 
 
-def test_table_id_must_match_the_file_name(catalog: Path) -> None:
-    (catalog / "serverless-code.yaml").rename(catalog / "serverless-coding.yaml")
+def test_table_id_must_match_the_file_name(catalog_copy: Path) -> None:
+    (catalog_copy / "serverless-code.yaml").rename(catalog_copy / "serverless-coding.yaml")
     with pytest.raises(CatalogError, match=r"serverless-coding\.yaml:1: table id"):
-        load_catalog(catalog)
+        load_catalog(catalog_copy)
 
 
-def test_yaml_syntax_error_names_the_line(catalog: Path) -> None:
-    path = catalog / "serverless-audio.yaml"
+def test_yaml_syntax_error_names_the_line(catalog_copy: Path) -> None:
+    path = catalog_copy / "serverless-audio.yaml"
     path.write_text(path.read_text() + "rows: [unclosed\n")
     with pytest.raises(CatalogError) as info:
-        load_catalog(catalog)
+        load_catalog(catalog_copy)
     assert str(info.value).startswith(f"{path}:")

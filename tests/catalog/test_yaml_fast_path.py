@@ -35,18 +35,14 @@ def test_fast_load_refuses_like_round_trip(tmp_path: Path, text: str, message: s
     assert str(info.value).startswith(f"{path}:")
 
 
-def test_validation_error_from_fast_path_is_located(tmp_path: Path) -> None:
-    catalog = tmp_path / "catalog"
-    catalog.mkdir()
-    for source in CATALOG_DIR.glob("*.yaml"):
-        (catalog / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    path = catalog / "serverless-chat.yaml"
+def test_validation_error_from_fast_path_is_located(catalog_copy: Path) -> None:
+    path = catalog_copy / "serverless-chat.yaml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     index = next(i for i, line in enumerate(lines) if "context_length: 131072" in line)
     lines[index] = lines[index].replace("131072", "'131072'")
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(CatalogError) as info:
-        load_catalog(catalog)
+        load_catalog(catalog_copy)
     assert f"{path}:{index + 1}:" in str(info.value)
     assert "context_length" in str(info.value)
 

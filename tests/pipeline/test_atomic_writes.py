@@ -16,10 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog.load import load_catalog
+from catalog.load import ROOT, load_catalog
 from scrapers.__main__ import main
-
-ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = """
 import os, sys, time
@@ -43,10 +41,9 @@ def state(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def work(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "catalog", tmp_path / "catalog")
-    shutil.copytree(ROOT / "scrapers" / "snapshots", tmp_path / "snapshots")
-    page = tmp_path / "snapshots" / "serverless-models.md"
+def work(work: Path) -> Path:
+    """The shared `work` folder, its serverless page edited so reconcile rewrites two files."""
+    page = work / "snapshots" / "serverless-models.md"
     text = page.read_text()
     # Two tables change, so two files are written: serverless-chat.yaml, then -image.yaml.
     text = text.replace(
@@ -56,7 +53,7 @@ def work(tmp_path: Path) -> Path:
         "| black-forest-labs/FLUX.1-dev | 28 |", "| black-forest-labs/FLUX.1-dev | 30 |"
     )
     page.write_text(text)
-    return tmp_path
+    return work
 
 
 def args(work: Path) -> list[str]:

@@ -21,9 +21,7 @@ from codegen.__main__ import main as codegen_main
 from scrapers.__main__ import main as scrapers_main
 from scrapers.parse import MAX_PAGE_BYTES
 
-ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
-CATALOG = ROOT / "catalog"
 STANDS_IN_FOR = "serverless-audio.yaml"
 PAGES = sorted(p.name for p in CORPUS.glob("*.md"))
 YAMLS = sorted(p.name for p in CORPUS.glob("*.yaml"))
@@ -42,12 +40,6 @@ def reconcile_only(path: Path) -> bool:
 
 def state(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    shutil.copytree(CATALOG, tmp_path / "catalog")
-    return tmp_path / "catalog"
 
 
 def assert_one_located_line(err: str, path: Path, expected: str) -> None:
@@ -73,31 +65,33 @@ def test_bad_page_parse(name: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_bad_page_reconcile_writes_nothing(
-    name: str, catalog: Path, capsys: pytest.CaptureFixture[str]
+    name: str, root: Path, catalog_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = CORPUS / name
-    good = ROOT / "scrapers" / "snapshots" / "fine-tuning-models.md"
-    before = state(catalog)
-    assert scrapers_main(["reconcile", str(good), str(path), "--catalog", str(catalog)]) == 2
+    good = root / "scrapers" / "snapshots" / "fine-tuning-models.md"
+    before = state(catalog_copy)
+    assert scrapers_main(["reconcile", str(good), str(path), "--catalog", str(catalog_copy)]) == 2
     assert_one_located_line(capsys.readouterr().err, path, expectation(path))
-    assert state(catalog) == before
+    assert state(catalog_copy) == before
 
 
 @pytest.mark.parametrize("name", YAMLS)
-def test_bad_catalog_file(name: str, catalog: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = catalog / STANDS_IN_FOR
+def test_bad_catalog_file(
+    name: str, catalog_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = catalog_copy / STANDS_IN_FOR
     shutil.copy(CORPUS / name, target)
     expected = expectation(target)
-    before = state(catalog)
+    before = state(catalog_copy)
 
-    assert scrapers_main(["reconcile", "--catalog", str(catalog)]) == 2
+    assert scrapers_main(["reconcile", "--catalog", str(catalog_copy)]) == 2
     out = capsys.readouterr()
     assert out.out == ""
     assert_one_located_line(out.err, target, expected)
-    assert state(catalog) == before
+    assert state(catalog_copy) == before
 
     if not reconcile_only(target):
-        assert codegen_main(["--catalog", str(catalog), "validate"]) == 2
+        assert codegen_main(["--catalog", str(catalog_copy), "validate"]) == 2
         assert_one_located_line(capsys.readouterr().err, target, expected)
 
 
@@ -159,32 +153,34 @@ def test_the_page_limit_is_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         scrapers.parse.parse_file(path)
 
 
-def test_huge_catalog_file_is_refused(catalog: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = catalog / STANDS_IN_FOR
+def test_huge_catalog_file_is_refused(
+    catalog_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = catalog_copy / STANDS_IN_FOR
     target.write_text(target.read_text() + "# padding\n" * 500_000)
-    before = state(catalog)
-    assert scrapers_main(["reconcile", "--catalog", str(catalog)]) == 2
+    before = state(catalog_copy)
+    assert scrapers_main(["reconcile", "--catalog", str(catalog_copy)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {target}: ") and "limit" in err
-    assert state(catalog) == before
+    assert state(catalog_copy) == before
 
 
 @pytest.mark.parametrize(
     ("kind", "name"),
     [("page", "unit-suffix.md"), ("yaml", "billion-laughs.yaml"), ("yaml", "non-utf8.yaml")],
 )
-def test_no_traceback_in_a_subprocess(kind: str, name: str, catalog: Path) -> None:
+def test_no_traceback_in_a_subprocess(kind: str, name: str, root: Path, catalog_copy: Path) -> None:
     if kind == "page":
         path = CORPUS / name
         args = ["parse", str(path)]
     else:
-        path = catalog / STANDS_IN_FOR
+        path = catalog_copy / STANDS_IN_FOR
         shutil.copy(CORPUS / name, path)
-        args = ["reconcile", "--catalog", str(catalog)]
-    before = state(catalog)
+        args = ["reconcile", "--catalog", str(catalog_copy)]
+    before = state(catalog_copy)
     proc = subprocess.run(
         [sys.executable, "-m", "scrapers", *args],
-        cwd=ROOT,
+        cwd=root,
         capture_output=True,
         text=True,
         timeout=60,
@@ -193,7 +189,7 @@ def test_no_traceback_in_a_subprocess(kind: str, name: str, catalog: Path) -> No
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert_one_located_line(proc.stderr, path, expectation(path))
-    assert state(catalog) == before
+    assert state(catalog_copy) == before
 
 
 def test_parse_text_checks_the_size_itself(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,15 +24,16 @@ from together_catalog.testing import (
     valid_finetune_requests,
 )
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "generated/schema/finetune-request.schema.json"
+SCHEMA = "generated/schema/finetune-request.schema.json"  # the committed one, beside the package
 OMITTED_WHEN_NONE = ("lora", "max_seq_length", "from_checkpoint")
 
 
 @pytest.fixture(scope="module")
-def schema() -> Draft202012Validator:
-    if not SCHEMA_PATH.exists():
-        pytest.fail(f"{SCHEMA_PATH} is missing; run python -m codegen generate")
-    doc = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def schema(root: Path) -> Draft202012Validator:
+    path = root / SCHEMA
+    if not path.exists():
+        pytest.fail(f"{path} is missing; run python -m codegen generate")
+    doc = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(doc)
     return Draft202012Validator(doc)
 

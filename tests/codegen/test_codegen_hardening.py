@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -20,18 +19,12 @@ from pathlib import Path
 import pytest
 
 from catalog import yamlio
-from catalog.load import CATALOG_DIR, ROOT, CatalogError, load_catalog
+from catalog.load import ROOT, CatalogError, load_catalog
 from catalog.tables import TABLES
 from codegen import yaml_schema
 from codegen.__main__ import main
 from codegen.generate import GenerateError, write_tree
 from codegen.render import GENERATOR
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    shutil.copytree(CATALOG_DIR, tmp_path / "catalog")
-    return tmp_path / "catalog"
 
 
 def line_of(path: Path, text: str) -> int:
@@ -43,33 +36,33 @@ def line_of(path: Path, text: str) -> int:
 
 @pytest.mark.parametrize("table", [spec.table for spec in TABLES])
 def test_missing_declared_table_is_a_load_error(
-    catalog: Path, capsys: pytest.CaptureFixture[str], table: str
+    catalog_copy: Path, capsys: pytest.CaptureFixture[str], table: str
 ) -> None:
-    path = catalog / f"{table}.yaml"
+    path = catalog_copy / f"{table}.yaml"
     path.unlink()
     with pytest.raises(CatalogError, match=r"missing; every table declared") as info:
-        load_catalog(catalog)
+        load_catalog(catalog_copy)
     assert str(info.value).startswith(f"{path}: missing")
-    assert main(["--catalog", str(catalog), "validate"]) == 2
+    assert main(["--catalog", str(catalog_copy), "validate"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}: missing") and err.count("\n") == 1
 
 
-def test_several_missing_tables_are_counted(catalog: Path) -> None:
+def test_several_missing_tables_are_counted(catalog_copy: Path) -> None:
     for name in ("serverless-rerank.yaml", "finetune-full.yaml"):
-        (catalog / name).unlink()
+        (catalog_copy / name).unlink()
     with pytest.raises(CatalogError) as info:
-        load_catalog(catalog)
+        load_catalog(catalog_copy)
     # The first in declared order is named; the rest are counted.
-    assert str(info.value).startswith(f"{catalog / 'finetune-full.yaml'}: missing (+1 more);")
+    assert str(info.value).startswith(f"{catalog_copy / 'finetune-full.yaml'}: missing (+1 more);")
 
 
-def test_a_new_category_table_is_still_allowed(catalog: Path) -> None:
-    text = (catalog / "serverless-rerank.yaml").read_text(encoding="utf-8")
+def test_a_new_category_table_is_still_allowed(catalog_copy: Path) -> None:
+    text = (catalog_copy / "serverless-rerank.yaml").read_text(encoding="utf-8")
     text = text.replace("table: serverless-rerank", "table: serverless-text-to-speech")
     text = text.replace("category: rerank", "category: text-to-speech")
-    (catalog / "serverless-text-to-speech.yaml").write_text(text, encoding="utf-8")
-    loaded = load_catalog(catalog)
+    (catalog_copy / "serverless-text-to-speech.yaml").write_text(text, encoding="utf-8")
+    loaded = load_catalog(catalog_copy)
     # Declared tables keep the declared order; the new one comes last.
     assert list(loaded.tables) == [*(spec.table for spec in TABLES), "serverless-text-to-speech"]
 
@@ -77,8 +70,8 @@ def test_a_new_category_table_is_still_allowed(catalog: Path) -> None:
 # --- a waiver must name a real rule and a real table -----------------------------------------
 
 
-def _edit_waivers(catalog: Path, index: int, key: str, value: str) -> Path:
-    path = catalog / "waivers.yaml"
+def _edit_waivers(catalog_copy: Path, index: int, key: str, value: str) -> Path:
+    path = catalog_copy / "waivers.yaml"
     doc = yamlio.load(path)
     doc["waivers"][index][key] = value
     yamlio.atomic_write(path, yamlio.dumps(doc))
@@ -94,27 +87,27 @@ def _edit_waivers(catalog: Path, index: int, key: str, value: str) -> Path:
     ids=["rule", "table"],
 )
 def test_waiver_naming_nothing_is_a_load_error_with_its_line(
-    catalog: Path, capsys: pytest.CaptureFixture[str], key: str, value: str, message: str
+    catalog_copy: Path, capsys: pytest.CaptureFixture[str], key: str, value: str, message: str
 ) -> None:
-    path = _edit_waivers(catalog, 1, key, value)
+    path = _edit_waivers(catalog_copy, 1, key, value)
     line = line_of(path, f"  - rule: {value}" if key == "rule" else f"    table: {value}")
     with pytest.raises(CatalogError) as info:
-        load_catalog(catalog)
+        load_catalog(catalog_copy)
     assert str(info.value).startswith(f"{path}:{line}: {message}")
     # Exit 2 (cannot load), not 1 with a "stale" waiver that reads as "the vendor fixed it".
-    assert main(["--catalog", str(catalog), "check"]) == 2
+    assert main(["--catalog", str(catalog_copy), "check"]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "STALE" not in captured.err
     assert captured.err.startswith(f"error: {path}:{line}: {message}")
 
 
-def test_waiver_for_a_new_category_table_loads(catalog: Path) -> None:
-    text = (catalog / "serverless-rerank.yaml").read_text(encoding="utf-8")
+def test_waiver_for_a_new_category_table_loads(catalog_copy: Path) -> None:
+    text = (catalog_copy / "serverless-rerank.yaml").read_text(encoding="utf-8")
     text = text.replace("table: serverless-rerank", "table: serverless-tts")
     text = text.replace("category: rerank", "category: tts")
-    (catalog / "serverless-tts.yaml").write_text(text, encoding="utf-8")
-    _edit_waivers(catalog, 1, "table", "serverless-tts")
-    assert "serverless-tts" in load_catalog(catalog).tables
+    (catalog_copy / "serverless-tts.yaml").write_text(text, encoding="utf-8")
+    _edit_waivers(catalog_copy, 1, "table", "serverless-tts")
+    assert "serverless-tts" in load_catalog(catalog_copy).tables
 
 
 # --- generate --out never destroys what generate did not make --------------------------------
@@ -128,15 +121,15 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def test_generate_refuses_to_replace_the_catalog(
-    catalog: Path, capsys: pytest.CaptureFixture[str]
+    catalog_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = tree(catalog)
-    assert main(["--catalog", str(catalog), "generate", "--out", str(catalog)]) == 2
+    before = tree(catalog_copy)
+    assert main(["--catalog", str(catalog_copy), "generate", "--out", str(catalog_copy)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"generate: error: refusing to replace {catalog}: it holds ")
+    assert err.startswith(f"generate: error: refusing to replace {catalog_copy}: it holds ")
     assert err.count("\n") == 1
-    assert tree(catalog) == before
-    assert sorted(p.name for p in catalog.parent.iterdir()) == ["catalog"]  # no staging left
+    assert tree(catalog_copy) == before
+    assert sorted(p.name for p in catalog_copy.parent.iterdir()) == ["catalog"]  # no staging left
 
 
 @pytest.mark.parametrize(
@@ -330,9 +323,9 @@ def test_write_tree_gives_the_umask_modes(tmp_path: Path, umask: int) -> None:
 
 
 def test_yaml_schema_writes_atomically_with_the_umask_mode(
-    catalog: Path, monkeypatch: pytest.MonkeyPatch, umask: int
+    catalog_copy: Path, monkeypatch: pytest.MonkeyPatch, umask: int
 ) -> None:
-    schema = catalog / "schema"
+    schema = catalog_copy / "schema"
     (schema / "table.schema.json").write_text("{}\n")
     before = tree(schema)
     real_replace = os.replace
@@ -342,10 +335,10 @@ def test_yaml_schema_writes_atomically_with_the_umask_mode(
 
     monkeypatch.setattr(os, "replace", failing)
     with pytest.raises(OSError, match="No space left"):
-        yaml_schema.run(catalog)
+        yaml_schema.run(catalog_copy)
     assert tree(schema) == before  # the old schema whole, no temporary file beside it
     monkeypatch.setattr(os, "replace", real_replace)
-    assert yaml_schema.run(catalog, check=False) == 0
-    assert yaml_schema.run(catalog, check=True) == 0
+    assert yaml_schema.run(catalog_copy, check=False) == 0
+    assert yaml_schema.run(catalog_copy, check=True) == 0
     # Only the stale schema was rewritten; it gets the umask's mode, not mkstemp's 0600.
     assert stat.S_IMODE((schema / "table.schema.json").stat().st_mode) == 0o666 & ~umask

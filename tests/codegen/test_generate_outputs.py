@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from catalog.contents import Catalog
-from catalog.load import ROOT, load_catalog
+from catalog.load import ROOT
 from codegen.__main__ import main
 from codegen.generate import (
     OUT_DIR,
@@ -29,20 +29,10 @@ from codegen.generate import (
 from codegen.render import TEMPLATES_DIR
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def files(catalog: Catalog) -> dict[str, str]:
-    return render_all(catalog)
-
-
-def test_committed_tree_is_current(files: dict[str, str]) -> None:
+def test_committed_tree_is_current(generated_files: dict[str, str]) -> None:
     # The staleness gate: fails whenever catalog/, a template or codegen/runtime/ changed
     # without `make generate`.
-    assert differences(files, OUT_DIR) == []
+    assert differences(generated_files, OUT_DIR) == []
 
 
 def test_check_mode_exits_zero_on_the_current_tree(capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,7 +135,9 @@ def test_only_distinctive_environment_values_are_forbidden() -> None:
     assert not any(p.search("org/rootless, /tmpfs, a chat about data") for p in patterns)
 
 
-def test_every_file_has_the_header_and_nothing_environmental(files: dict[str, str]) -> None:
+def test_every_file_has_the_header_and_nothing_environmental(
+    generated_files: dict[str, str],
+) -> None:
     banned = environmental(
         [_user(), socket.gethostname()],
         [str(ROOT), _home(), tempfile.gettempdir()],
@@ -157,7 +149,7 @@ def test_every_file_has_the_header_and_nothing_environmental(files: dict[str, st
 
     versions = [f"{jinja2.__version__}", f"pydantic {pydantic.VERSION}", sys.version.split()[0]]
     timestamp = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-    for rel, text in files.items():
+    for rel, text in generated_files.items():
         if rel.endswith("py.typed"):
             assert text == ""  # PEP 561 marker: content would be read as "partial"
             continue

@@ -14,34 +14,21 @@ from hypothesis import strategies as st
 from together_catalog import validate
 
 from catalog.contents import Catalog
-from catalog.load import load_catalog
 from catalog.models import FineTuneRow, FineTuneTable, ServerlessTable
 from codegen import schemas
-from codegen.generate import render_all
 from codegen.verify import expected_rows
 from scrapers.parse import parse_text
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def files(catalog: Catalog) -> dict[str, str]:
-    return render_all(catalog)
-
 
 # --- docs --------------------------------------------------------------------------------
 
 
 def test_docs_pages_parse_back_into_the_catalog_rows(
-    catalog: Catalog, files: dict[str, str]
+    catalog: Catalog, generated_files: dict[str, str]
 ) -> None:
     seen = set()
     for page in sorted({t.source.page for t in catalog.tables.values()}):
         rel = f"docs/{page}.md"
-        scraped = parse_text(files[rel], Path(rel))
+        scraped = parse_text(generated_files[rel], Path(rel))
         for table in scraped.to_json():
             want = catalog.tables[table["table"]]
             seen.add(table["table"])
@@ -53,37 +40,39 @@ def test_docs_pages_parse_back_into_the_catalog_rows(
     assert seen == set(catalog.tables)
 
 
-def test_docs_keep_the_published_headings(files: dict[str, str]) -> None:
-    page = files["docs/serverless-models.md"]
+def test_docs_keep_the_published_headings(generated_files: dict[str, str]) -> None:
+    page = generated_files["docs/serverless-models.md"]
     assert "\n# Together.ai Models\n" in page
     assert "\n## Serverless Models\n" in page
     assert "\n### Chat Models\n" in page
-    lora_bases = files["docs/serverless-lora-bases.md"]
+    lora_bases = generated_files["docs/serverless-lora-bases.md"]
     assert lora_bases.count("\n# Serverless LoRA base models\n") == 1
 
 
-def test_na_and_dash_spellings_survive(catalog: Catalog, files: dict[str, str]) -> None:
+def test_na_and_dash_spellings_survive(catalog: Catalog, generated_files: dict[str, str]) -> None:
     image = catalog.tables["serverless-image"]
     spelled = [r for r in image.rows if getattr(r, "na", ())]
     assert spelled, "the image table publishes an N/A cell"
-    page = files["docs/serverless-models.md"]
+    page = generated_files["docs/serverless-models.md"]
     for row in spelled:
         line = next(line for line in page.splitlines() if f"| {row.model} |" in line)
         assert line.endswith("| N/A |")
 
 
 def test_model_index_lists_every_table_of_each_model(
-    catalog: Catalog, files: dict[str, str]
+    catalog: Catalog, generated_files: dict[str, str]
 ) -> None:
-    index = files["docs/model-index.md"]
+    index = generated_files["docs/model-index.md"]
     lines = {line.split(" | ")[0].removeprefix("| "): line for line in index.splitlines()}
     for table in catalog.tables.values():
         for row in table.rows:
             assert f"({table.table})" in lines[row.model]
 
 
-def test_anomalies_page_lists_every_waiver(catalog: Catalog, files: dict[str, str]) -> None:
-    page = files["docs/anomalies.md"]
+def test_anomalies_page_lists_every_waiver(
+    catalog: Catalog, generated_files: dict[str, str]
+) -> None:
+    page = generated_files["docs/anomalies.md"]
     for waiver in catalog.waivers.waivers:
         assert f"| {waiver.rule} | {waiver.table} |" in page
 
@@ -92,29 +81,29 @@ def test_anomalies_page_lists_every_waiver(catalog: Catalog, files: dict[str, st
 
 
 def test_catalog_json_loads_back_into_the_same_catalog(
-    catalog: Catalog, files: dict[str, str]
+    catalog: Catalog, generated_files: dict[str, str]
 ) -> None:
-    document = json.loads(files[schemas.CATALOG_JSON])
+    document = json.loads(generated_files[schemas.CATALOG_JSON])
     back = schemas.load_document(document)
     assert list(back.tables) == list(catalog.tables)
     assert back.tables == catalog.tables
     assert back.notes == catalog.notes
     assert (
-        files[schemas.CATALOG_JSON]
+        generated_files[schemas.CATALOG_JSON]
         == json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
     )
 
 
 @pytest.mark.parametrize("rel", [schemas.CATALOG_SCHEMA, schemas.REQUEST_SCHEMA])
-def test_schemas_pass_the_meta_schema(files: dict[str, str], rel: str) -> None:
-    schema = json.loads(files[rel])
+def test_schemas_pass_the_meta_schema(generated_files: dict[str, str], rel: str) -> None:
+    schema = json.loads(generated_files[rel])
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
-def test_catalog_json_is_valid_under_its_schema(files: dict[str, str]) -> None:
-    schema = json.loads(files[schemas.CATALOG_SCHEMA])
-    document = json.loads(files[schemas.CATALOG_JSON])
+def test_catalog_json_is_valid_under_its_schema(generated_files: dict[str, str]) -> None:
+    schema = json.loads(generated_files[schemas.CATALOG_SCHEMA])
+    document = json.loads(generated_files[schemas.CATALOG_JSON])
     jsonschema.Draft202012Validator(schema).validate(document)
     broken = {**document, "tables": [{**document["tables"][0], "kind": "nonsense"}]}
     assert not jsonschema.Draft202012Validator(schema).is_valid(broken)
@@ -253,21 +242,28 @@ def requests(draw: st.DrawFn, catalog: Catalog) -> dict[str, Any]:
     return request
 
 
-_CATALOG = load_catalog()
-_VALIDATOR = jsonschema.Draft202012Validator(
-    schemas.finetune_request_schema(_CATALOG), format_checker=None
-)
+@pytest.fixture(scope="module")
+def request_validator(catalog: Catalog) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        schemas.finetune_request_schema(catalog), format_checker=None
+    )
 
 
 @settings(max_examples=300, deadline=None)
-@given(requests(_CATALOG))
-def test_request_schema_accepts_exactly_what_the_catalog_allows(request: dict[str, Any]) -> None:
-    assert _VALIDATOR.is_valid(request) == _allowed(_CATALOG, request), request
+@given(data=st.data())
+def test_request_schema_accepts_exactly_what_the_catalog_allows(
+    catalog: Catalog, request_validator: jsonschema.Draft202012Validator, data: st.DataObject
+) -> None:
+    request = data.draw(requests(catalog), label="request")
+    assert request_validator.is_valid(request) == _allowed(catalog, request), request
 
 
 @settings(max_examples=300, deadline=None)
-@given(requests(_CATALOG))
-def test_runtime_validator_agrees_with_the_request_schema(request: dict[str, Any]) -> None:
+@given(data=st.data())
+def test_runtime_validator_agrees_with_the_request_schema(
+    catalog: Catalog, request_validator: jsonschema.Draft202012Validator, data: st.DataObject
+) -> None:
+    request = data.draw(requests(catalog), label="request")
     if set(request) - {
         "model",
         "lora",
@@ -281,17 +277,19 @@ def test_runtime_validator_agrees_with_the_request_schema(request: dict[str, Any
         return
     kwargs = {k: v for k, v in request.items() if k != "model"}
     runtime = validate.is_valid_finetune_request(request["model"], **kwargs)
-    assert runtime == _VALIDATOR.is_valid(request), request
+    assert runtime == request_validator.is_valid(request), request
 
 
-def test_request_schema_limits_examples() -> None:
-    lora = next(t for t in _CATALOG.tables.values() if t.table == "finetune-lora")
+def test_request_schema_limits_examples(
+    catalog: Catalog, request_validator: jsonschema.Draft202012Validator
+) -> None:
+    lora = next(t for t in catalog.tables.values() if t.table == "finetune-lora")
     row = lora.rows[0]
     assert isinstance(row, FineTuneRow)
     ok = {"model": row.model, "batch_size": row.max_batch_size_sft}
-    assert _VALIDATOR.is_valid(ok)
-    assert not _VALIDATOR.is_valid({**ok, "batch_size": row.max_batch_size_sft + 1})
-    assert _VALIDATOR.is_valid({**ok, "max_seq_length": row.context_length_sft})
-    assert not _VALIDATOR.is_valid({**ok, "max_seq_length": row.context_length_sft + 1})
-    assert not _VALIDATOR.is_valid({"model": row.model, "surprise": 1})
-    assert _VALIDATOR.is_valid({"model": row.model, "from_checkpoint": "ft-abc"})
+    assert request_validator.is_valid(ok)
+    assert not request_validator.is_valid({**ok, "batch_size": row.max_batch_size_sft + 1})
+    assert request_validator.is_valid({**ok, "max_seq_length": row.context_length_sft})
+    assert not request_validator.is_valid({**ok, "max_seq_length": row.context_length_sft + 1})
+    assert not request_validator.is_valid({"model": row.model, "surprise": 1})
+    assert request_validator.is_valid({"model": row.model, "from_checkpoint": "ft-abc"})

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from catalog import yamlio
-from catalog.load import CATALOG_DIR, load_catalog
+from catalog.load import load_catalog
 from codegen.generate import run_generate
+from tests.conftest import copy_catalog_data
 
 HOSTILE = [
     '"""; import tripwire; """',
@@ -59,8 +59,7 @@ def _plant(catalog: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     root = tmp_path_factory.mktemp("inert")
-    catalog = root / "catalog"
-    shutil.copytree(CATALOG_DIR, catalog)
+    catalog = copy_catalog_data(root / "catalog")
     planted = _plant(catalog)
     out = root / "generated"
     assert run_generate(load_catalog(catalog), check=False, out=out) == 0
@@ -115,17 +114,15 @@ def test_hostile_strings_survive_every_output(hostile_build: tuple[Path, dict[st
 
 
 def test_an_invisible_character_stops_generation_loudly(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, catalog_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    catalog = tmp_path / "catalog"
-    shutil.copytree(CATALOG_DIR, catalog)
-    path = catalog / "finetune-lora.yaml"
+    path = catalog_copy / "finetune-lora.yaml"
     doc = yamlio.load(path)
     doc["rows"][0]["model_name"] = "looks fine \u202e enif skool"
     yamlio.atomic_write(path, yamlio.dumps(doc))
     out = tmp_path / "generated"
     out.mkdir()
     (out / "keep.txt").write_text("previous tree", encoding="utf-8")
-    assert run_generate(load_catalog(catalog), check=False, out=out) == 2
+    assert run_generate(load_catalog(catalog_copy), check=False, out=out) == 2
     assert "U+202E" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]

@@ -4,7 +4,6 @@ file names one on its first line, and every catalog file validates against it.""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,10 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from catalog import yamlio
+from catalog.load import CATALOG_DIR
 from codegen import schemas, yaml_schema
 from codegen.__main__ import main as codegen_main
 
-ROOT = Path(__file__).resolve().parents[2]
-CATALOG = ROOT / "catalog"
 MARKER = "# yaml-language-server: $schema="
 
 
@@ -35,9 +33,9 @@ def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
 
 def test_committed_schemas_are_current() -> None:
     for name, text in yaml_schema.schemas().items():
-        path = CATALOG / name
+        path = CATALOG_DIR / name
         assert path.read_text(encoding="utf-8") == text, f"{name} is stale: make yaml-schema"
-    assert sorted(p.name for p in (CATALOG / "schema").glob("*.json")) == sorted(
+    assert sorted(p.name for p in (CATALOG_DIR / "schema").glob("*.json")) == sorted(
         Path(n).name for n in yaml_schema.SCHEMAS
     )
 
@@ -52,9 +50,9 @@ def test_generation_is_deterministic() -> None:
         assert data["$schema"] == schemas.DRAFT
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in CATALOG.glob("*.yaml")))
+@pytest.mark.parametrize("name", sorted(p.name for p in CATALOG_DIR.glob("*.yaml")))
 def test_every_catalog_file_validates_against_its_schema(name: str) -> None:
-    path = CATALOG / name
+    path = CATALOG_DIR / name
     ref, schema = schema_of(path)
     special = {"notes.yaml", "aliases.yaml", "waivers.yaml"}
     stem = path.stem if name in special else "table"
@@ -75,7 +73,7 @@ def test_every_catalog_file_validates_against_its_schema(name: str) -> None:
     ids=["quoted-number", "misspelt-key", "bad-date", "bad-method", "notes-wrong-type"],
 )
 def test_schema_rejects_what_the_models_reject(name: str, old: str, new: str) -> None:
-    path = CATALOG / name
+    path = CATALOG_DIR / name
     text = path.read_text(encoding="utf-8")
     assert old in text
     doc = yamlio.to_plain(yamlio.loads(text.replace(old, new, 1)))
@@ -83,18 +81,16 @@ def test_schema_rejects_what_the_models_reject(name: str, old: str, new: str) ->
     assert errors
 
 
-def test_cli_check_and_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    catalog = tmp_path / "catalog"
-    shutil.copytree(CATALOG, catalog)
-    assert codegen_main(["--catalog", str(catalog), "yaml-schema", "--check"]) == 0
-    stale = catalog / "schema" / "table.schema.json"
+def test_cli_check_and_write(catalog_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert codegen_main(["--catalog", str(catalog_copy), "yaml-schema", "--check"]) == 0
+    stale = catalog_copy / "schema" / "table.schema.json"
     stale.write_text("{}\n")
-    (catalog / "schema" / "notes.schema.json").unlink()
+    (catalog_copy / "schema" / "notes.schema.json").unlink()
     capsys.readouterr()
-    assert codegen_main(["--catalog", str(catalog), "yaml-schema", "--check"]) == 1
+    assert codegen_main(["--catalog", str(catalog_copy), "yaml-schema", "--check"]) == 1
     out = capsys.readouterr().out
     assert "table.schema.json" in out and "notes.schema.json" in out
     assert stale.read_text() == "{}\n"  # --check writes nothing
-    assert codegen_main(["--catalog", str(catalog), "yaml-schema"]) == 0
-    assert codegen_main(["--catalog", str(catalog), "yaml-schema", "--check"]) == 0
-    assert stale.read_text() == (CATALOG / "schema" / "table.schema.json").read_text()
+    assert codegen_main(["--catalog", str(catalog_copy), "yaml-schema"]) == 0
+    assert codegen_main(["--catalog", str(catalog_copy), "yaml-schema", "--check"]) == 0
+    assert stale.read_text() == (CATALOG_DIR / "schema" / "table.schema.json").read_text()

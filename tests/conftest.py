@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from catalog.contents import Catalog
-from catalog.load import CATALOG_DIR, ROOT, load_catalog
+from catalog.load import CATALOG_DIR, load_catalog
+from catalog.load import ROOT as ROOT  # re-exported: tests import the repository root from here
 
 SNAPSHOTS_DIR = ROOT / "scrapers" / "snapshots"
 GENERATED_DIR = ROOT / "generated"

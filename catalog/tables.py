@@ -33,9 +33,16 @@ class TableSpec:
 
     table: str  # catalog id, also the YAML file stem
     kind: Kind
-    section: str  # heading text, exactly as published
+    section: str  # heading text as first declared
     method: str | None = None  # fine-tuning method, for kind == "finetune"
     category: str | None = None  # serverless category, for kind == "serverless"
+    #: Other headings the docs have published for the same table. Headings match without
+    #: regard to case ("Chat Models" is "Chat models"), so only real renames are listed.
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return (self.section, *self.aliases)
 
 
 TABLES: Final[tuple[TableSpec, ...]] = (
@@ -56,10 +63,26 @@ TABLES: Final[tuple[TableSpec, ...]] = (
     TableSpec("serverless-moderation", "serverless", "Moderation Models", category="moderation"),
     TableSpec("serverless-embedding", "serverless", "Embedding Models", category="embedding"),
     TableSpec("serverless-rerank", "serverless", "Rerank Models", category="rerank"),
-    TableSpec("serverless-lora-bases", "serverless_lora_base", "Serverless LoRA base models"),
+    TableSpec(
+        "serverless-lora-bases",
+        "serverless_lora_base",
+        "Serverless LoRA base models",
+        aliases=("Supported base models",),
+    ),
 )
 
 SPEC_BY_SECTION: Final[dict[str, TableSpec]] = {spec.section: spec for spec in TABLES}
+#: Every declared heading, case-folded -> its table.
+SPEC_BY_HEADING: Final[dict[str, TableSpec]] = {
+    heading.casefold(): spec for spec in TABLES for heading in spec.headings
+}
+
+
+def spec_for_heading(text: str) -> TableSpec | None:
+    """The declared table a heading names, whatever its case; None for any other heading."""
+    return SPEC_BY_HEADING.get(text.casefold())
+
+
 SPEC_BY_TABLE: Final[dict[str, TableSpec]] = {spec.table: spec for spec in TABLES}
 
 #: Serverless sections not yet declared above are accepted as new categories when their

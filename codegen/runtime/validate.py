@@ -338,7 +338,12 @@ def _is_int(value: object) -> bool:
 
 
 def _row_for(model: object, lora: object, out: list[Violation]) -> FineTuneLimits | None:
-    """The row the job is held to, or None after recording why there is none."""
+    """The row the job is held to, or None after recording why there is none.
+
+    Violations are appended in CODES order: the model's (unknown-model, contact-only) before
+    the lora type's, before the method's (not-fine-tunable-with-method).
+    """
+    listed = _check_model(model, out)
     if lora is not None and not isinstance(lora, bool):
         out.append(
             Violation(
@@ -348,43 +353,8 @@ def _row_for(model: object, lora: object, out: list[Violation]) -> FineTuneLimit
                 suggestion="pass True or None for LoRA, False for full fine-tuning",
             )
         )
-    if not isinstance(model, str):
-        out.append(
-            Violation(
-                "unknown-model",
-                "model",
-                f"model {model!r} is not a model id string",
-                suggestion="pass a model id such as those in fine_tunable_models()",
-            )
-        )
         return None
-    if model not in LORA_JOB and model not in FULL:
-        prefix = next((p for p in CONTACT_ONLY_PREFIXES if model.startswith(p)), None)
-        if prefix is not None:
-            out.append(
-                Violation(
-                    "contact-only",
-                    "model",
-                    f"{model} is fine-tuned only by arrangement with Together "
-                    f"(models starting with {prefix!r}), not through the API",
-                    suggestion="contact Together's sales team, or pick a model from "
-                    "fine_tunable_models()",
-                )
-            )
-            return None
-        near = closest_ids(model, fine_tunable_models())
-        out.append(
-            Violation(
-                "unknown-model",
-                "model",
-                f"{model!r} is not in any fine-tuning table",
-                suggestion=("did you mean " + " or ".join(near) + "?")
-                if near
-                else "see fine_tunable_models() for the ids that can be fine-tuned",
-            )
-        )
-        return None
-    if lora is not None and not isinstance(lora, bool):
+    if not listed or not isinstance(model, str):  # (a listed model is a str)
         return None
     if lora is False:
         if model in FULL:
@@ -411,6 +381,47 @@ def _row_for(model: object, lora: object, out: list[Violation]) -> FineTuneLimit
         )
     )
     return None
+
+
+def _check_model(model: object, out: list[Violation]) -> bool:
+    """True when `model` is in a fine-tuning table; otherwise record why not and say False."""
+    if not isinstance(model, str):
+        out.append(
+            Violation(
+                "unknown-model",
+                "model",
+                f"model {model!r} is not a model id string",
+                suggestion="pass a model id such as those in fine_tunable_models()",
+            )
+        )
+        return False
+    if model in LORA_JOB or model in FULL:
+        return True
+    prefix = next((p for p in CONTACT_ONLY_PREFIXES if model.startswith(p)), None)
+    if prefix is not None:
+        out.append(
+            Violation(
+                "contact-only",
+                "model",
+                f"{model} is fine-tuned only by arrangement with Together "
+                f"(models starting with {prefix!r}), not through the API",
+                suggestion="contact Together's sales team, or pick a model from "
+                "fine_tunable_models()",
+            )
+        )
+        return False
+    near = closest_ids(model, fine_tunable_models())
+    out.append(
+        Violation(
+            "unknown-model",
+            "model",
+            f"{model!r} is not in any fine-tuning table",
+            suggestion=("did you mean " + " or ".join(near) + "?")
+            if near
+            else "see fine_tunable_models() for the ids that can be fine-tuned",
+        )
+    )
+    return False
 
 
 # The two checks below run on most failing requests, so they build Violations positionally

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import together_catalog as tc
-from hypothesis import given, settings
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from together_catalog import _data
 from together_catalog.testing import (
     TaggedRequest,
@@ -34,6 +36,19 @@ def test_codes_are_documented() -> None:
     text = validate.__doc__ or ""
     for code in tc.CODES:
         assert f"``{code}``" in text, code
+
+
+def test_codes_are_documented_in_report_order() -> None:
+    """CODES, the module docstring and README list the codes in the order they are reported."""
+    from together_catalog import validate
+
+    def order(text: str, quote: str) -> list[str]:
+        return sorted(tc.CODES, key=lambda code: text.index(f"{quote}{code}{quote}"))
+
+    assert order(validate.__doc__ or "", "``") == list(tc.CODES)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    codes_paragraph = readme[readme.index("Codes: `") :]
+    assert order(codes_paragraph, "`") == list(tc.CODES)
 
 
 @pytest.mark.parametrize(
@@ -143,8 +158,8 @@ def test_every_type_error_at_once() -> None:
         from_checkpoint=7,
     )
     assert found == [
-        "invalid-lora-type",
         "unknown-model",
+        "invalid-lora-type",
         "invalid-training-method",
         "invalid-batch-size-type",
         "invalid-max-seq-length-type",
@@ -269,3 +284,64 @@ def test_indexed_long_context_suggestion_agrees_with_a_full_scan() -> None:
                     assert got == want, (model, method, length, lora_job)
                     suggested += got is not None and got != model
     assert suggested > 0  # some request is pointed at a long-context variant
+
+
+# Any value for every argument: listed, contact-only, misspelt and non-string models; every
+# lora and training_method spelling; batch sizes and lengths around and beyond the limits.
+_MODELS = sorted({*_data.LORA, *_data.FULL, *_data.LORA_LONG_CONTEXT, *_data.LORA_BASES})
+_any_request = st.fixed_dictionaries(
+    {
+        "model": st.one_of(
+            st.sampled_from(_MODELS),
+            st.sampled_from(_data.CONTACT_ONLY_PREFIXES).map(lambda p: p + "-Instruct"),
+            st.sampled_from(_MODELS).map(str.lower),
+            st.text(max_size=12),
+            st.sampled_from([None, 42, b"Qwen/Qwen3-8B"]),
+        ),
+        "lora": st.sampled_from([None, True, False, "yes", 1, 0]),
+        "training_method": st.sampled_from(["sft", "dpo", "ppo", "SFT", None, 1]),
+        "batch_size": st.one_of(
+            st.just("max"),
+            st.integers(-2, 300),
+            st.floats(-2, 300),
+            st.sampled_from(["8", "MAX", True, None, float("nan"), float("inf")]),
+        ),
+        "max_seq_length": st.one_of(
+            st.none(),
+            st.integers(-2, 300_000),
+            st.floats(allow_nan=True),
+            st.sampled_from(["4096", True]),
+        ),
+        "from_checkpoint": st.one_of(st.none(), st.text(max_size=4), st.sampled_from([7, b"x"])),
+    }
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_any_request)
+@example(
+    {
+        "model": "nope/nope",
+        "lora": "yes",
+        "training_method": "ppo",
+        "batch_size": "8",
+        "max_seq_length": "4096",
+        "from_checkpoint": 7,
+    }
+)
+@example({"model": _data.CONTACT_ONLY_PREFIXES[0], "lora": 1})
+@example({"model": LORA_ONLY, "lora": False, "batch_size": 0, "max_seq_length": 0})
+@example(  # a row whose min batch is above its max: every whole batch size is off
+    {
+        "model": NO_WHOLE_BATCH,
+        "training_method": "sft",
+        "batch_size": _data.LORA[NO_WHOLE_BATCH].max_batch_size_sft + 1,
+        "max_seq_length": _data.LORA[NO_WHOLE_BATCH].context_length_sft + 1,
+        "from_checkpoint": 7,
+    }
+)
+def test_violations_come_in_codes_order(request: dict[str, Any]) -> None:
+    """Whatever is wrong, the codes reported are a subsequence of CODES (the README order)."""
+    found = [v.code for v in tc.check_finetune_request(**request)]
+    positions = [tc.CODES.index(code) for code in found]
+    assert positions == sorted(set(positions)), found

@@ -10,9 +10,18 @@ Commands::
                                   [--from-checkpoint ID] [--json]
 
 Exit codes: 0 success (for validate-job: the job is valid); 1 the job is invalid, or the
-model is unknown to `show`; 2 a usage error (bad option or value).
+model is unknown to `show`; 2 a usage error (bad option or value). The code is the verdict
+even when stdout cannot be written (`| head -c0`, a closed or full stdout): output is best
+effort, the verdict is not. Text a stream's encoding cannot show is backslash-escaped.
 
-JSON output (--json) is one object on stdout; its keys are stable and only ever added to:
+JSON output (--json) is one object on stdout, whatever the outcome; its keys are stable and
+only ever added to (--help still prints help text):
+
+- an error: ``{"error": {"code": str, "message": str}}`` with code ``usage`` (exit 2: any
+  option or value argparse refuses, when --json, or a unique prefix of it such as --js, is
+  anywhere in argv before a ``--``) or ``unknown-model`` (exit 1: `show` of an id the catalog
+  does not list; the message names the closest ids). An unknown model in validate-job is not
+  an error but a violation of an invalid job, below.
 
 - validate-job: ``{"valid": bool, "request": {"model", "lora", "training_method",
   "batch_size", "max_seq_length", "from_checkpoint"}, "violations": [{"code", "field",
@@ -30,9 +39,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from together_catalog._data import SERVERLESS
 from together_catalog._frozen import Frozen
@@ -57,6 +67,9 @@ from together_catalog.lookup import (
     unknown,
 )
 from together_catalog.validate import TRAINING_METHODS, check_finetune_request
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["main"]
 
@@ -112,8 +125,31 @@ def _batch_size(text: str) -> int | str:
         ) from None
 
 
+class _UsageError(Exception):
+    """What argparse would have printed and exited 2 for; main() prints it as text or JSON."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing and exiting on a usage error, and writes its
+    help through `_write` (so a closed pipe or a narrow encoding cannot crash it)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(self, message)
+
+    def print_usage(self, file: SupportsWrite[str] | None = None) -> None:
+        _write(sys.stdout if file is None else file, self.format_usage())
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        _write(sys.stdout if file is None else file, self.format_help())
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="together-catalog",
         description="Offline lookups over Together AI's published model tables.",
         epilog="Exit codes: 0 ok / valid, 1 invalid job or unknown model, 2 usage error.",
@@ -153,20 +189,39 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code instead of exiting, so it can be called in-process."""
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
-        return exc.code if isinstance(exc.code, int) else 2
-    try:
-        code = _run(args)
-        sys.stdout.flush()  # a reader gone before the last buffered block is caught here
-        return code
-    except BrokenPipeError:  # `together-catalog list | head`: the reader left; not an error
-        import os
+    """Run the CLI; returns the exit code instead of exiting, so it can be called in-process.
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    The code is decided by the command alone: output goes through `_write`, which never
+    raises, so a reader that left early (`| head`) cannot turn a verdict into another code.
+    """
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = _parser().parse_args(args_list)
+    except _UsageError as exc:
+        if _wants_json(args_list):
+            _print_json(_error("usage", exc.message))
+        else:
+            usage = exc.parser.format_usage()
+            _write(sys.stderr, f"{usage}{exc.parser.prog}: error: {exc.message}\n")
+        return 2
+    except SystemExit as exc:  # argparse's --help: printed, exit 0
+        return exc.code if isinstance(exc.code, int) else 2
+    return _run(args)
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether argv asks for --json (or a prefix argparse would expand to it), before `--`."""
+    for arg in argv:
+        if arg == "--":
+            return False
+        name = arg.partition("=")[0]
+        if len(name) > 2 and "--json".startswith(name):
+            return True
+    return False
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -212,8 +267,57 @@ def _record(record: Frozen) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in record._asdict().items()}
 
 
+def _print(text: str) -> None:
+    _write(sys.stdout, text + "\n")
+
+
 def _print_json(payload: object) -> None:
-    print(json.dumps(payload, indent=2, ensure_ascii=False))
+    # ensure_ascii: the document is pure ASCII (\uXXXX escapes), so it is valid JSON in any
+    # output encoding; backslashreplace would make it invalid.
+    _print(json.dumps(payload, indent=2, ensure_ascii=True))
+
+
+def _write(stream: SupportsWrite[str] | None, text: str) -> None:
+    """Write and flush `text`, and never raise: output is best effort, the exit code is not.
+
+    Characters the stream's encoding cannot show (a non-ASCII id under PYTHONIOENCODING=ascii,
+    an undecodable argv byte) are backslash-escaped. On a write error (the reader left, a
+    full disk) the stream's descriptor is pointed at os.devnull, so what is still buffered
+    cannot fail again when Python flushes at exit (which would exit 120).
+    """
+    if stream is None:  # the descriptor was closed before Python started
+        return
+    encoding = getattr(stream, "encoding", None)
+    if encoding:
+        try:
+            text.encode(encoding)
+        except UnicodeEncodeError:
+            text = text.encode(encoding, "backslashreplace").decode(encoding)
+        except LookupError:
+            pass
+    try:
+        stream.write(text)
+        flush = getattr(stream, "flush", None)
+        if flush is not None:
+            flush()
+    except (OSError, ValueError) as exc:  # ValueError: the stream was closed
+        _discard(stream)
+        if not isinstance(exc, BrokenPipeError) and stream is not sys.stderr:
+            _write(sys.stderr, f"together-catalog: output not written: {exc}\n")
+
+
+def _discard(stream: object) -> None:
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (AttributeError, OSError, ValueError):  # an in-memory stream: nothing to redirect
+        return
+    try:
+        os.dup2(devnull, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(devnull)
 
 
 # --- show -----------------------------------------------------------------------------------
@@ -224,7 +328,11 @@ def _show(model: str, *, as_json: bool) -> int:
     categories = serverless_categories_of(model)
     base_listed = is_serverless_lora_base(model)
     if not methods and not categories and not base_listed:
-        print(f"error: {unknown(model, all_model_ids(), 'the catalog')}", file=sys.stderr)
+        message = str(unknown(model, all_model_ids(), "the catalog"))
+        if as_json:
+            _print_json(_error("unknown-model", message))
+        else:
+            _write(sys.stderr, f"error: {message}\n")
         return 1
     answer = serverless_lora_base(model)
     if as_json:
@@ -271,7 +379,7 @@ def _show(model: str, *, as_json: bool) -> int:
         blocks.append(f"serverless LoRA base: yes ({quantization})")
     else:
         blocks.append(f"serverless LoRA base: no - {answer.reason}")
-    print("\n\n".join(blocks))
+    _print("\n\n".join(blocks))
     return 0
 
 
@@ -323,13 +431,13 @@ def _list(selection: str, category: str | None, *, as_json: bool) -> int:
             ]
             for s in summary
         ]
-        print(_table(["model", "fine-tuning", "serverless", "LoRA base"], rows))
+        _print(_table(["model", "fine-tuning", "serverless", "LoRA base"], rows))
         return 0
     if as_json:
         name = f"serverless:{category}" if selection == "serverless" else selection
         _print_json({"selection": name, "table": table, "models": [_record(r) for r in records]})
         return 0
-    print(_table([h for _, h in columns], [[getattr(r, f) for f, _ in columns] for r in records]))
+    _print(_table([h for _, h in columns], [[getattr(r, f) for f, _ in columns] for r in records]))
     return 0
 
 
@@ -365,14 +473,14 @@ def _validate_job(args: argparse.Namespace) -> int:
     method = "full" if args.full else "LoRA"
     job = f"{method} {args.training_method.upper()} job on {args.model}"
     if not violations:
-        print(f"ok: {job} is within the published limits")
+        _print(f"ok: {job} is within the published limits")
         return 0
     count = len(violations)
-    print(f"invalid: {job} has {count} violation{'s' if count != 1 else ''}")
+    _print(f"invalid: {job} has {count} violation{'s' if count != 1 else ''}")
     rows = [[v.code, v.field, v.limit, v.table] for v in violations]
-    print(_table(["code", "field", "limit", "table"], rows))
+    _print(_table(["code", "field", "limit", "table"], rows))
     for v in violations:
-        print(f"\n{v.code}: {v.message}")
+        _print(f"\n{v.code}: {v.message}")
         if v.suggestion:
-            print(f"  suggestion: {v.suggestion}")
+            _print(f"  suggestion: {v.suggestion}")
     return 1

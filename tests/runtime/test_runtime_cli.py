@@ -1,11 +1,18 @@
-"""The user CLI: exit codes 0/1/2, readable tables, and the documented --json shapes."""
+"""The user CLI: exit codes 0/1/2, readable tables, and the documented --json shapes.
+
+The error paths run the CLI in a subprocess: a reader leaving early, a closed or full stdout,
+an output encoding that cannot show the text, and --json errors (one JSON document each).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from together_catalog import _data
@@ -13,6 +20,19 @@ from together_catalog.cli import main
 
 QWEN = "Qwen/Qwen3-8B"
 VIOLATION_KEYS = ["code", "field", "message", "limit", "table", "suggestion"]
+CLI = [sys.executable, "-m", "together_catalog"]
+TOO_BIG_DPO = [
+    "--training-method",
+    "dpo",
+    "--batch-size",
+    str(_data.LORA[QWEN].max_batch_size_dpo + 1),
+]
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The test's environment, block-buffered (as a shell pipe is) and UTF-8 unless told."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return {**env, "PYTHONIOENCODING": "utf-8", **extra}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -43,26 +63,68 @@ def test_validate_job_invalid_exits_1_with_table(capsys: pytest.CaptureFixture[s
     assert f"max DPO batch for LoRA on {QWEN} is {top}" in out
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["validate-job", "--model", QWEN, "--batch-size", "eight"],
-        ["validate-job", "--model", QWEN, "--batch-size", "8.5"],
-        ["validate-job", "--model", QWEN, "--batch-size", "nan"],
-        ["validate-job", "--model", QWEN, "--batch-size", "inf"],
-        ["validate-job", "--model", QWEN, "--max-seq-length", "8192.5"],
-        ["validate-job", "--model", QWEN, "--max-seq-length", "long"],
-        ["validate-job", "--model", QWEN, "--training-method", "ppo"],
-        ["validate-job", "--batch-size", "8"],
-        ["list", "--lora", "--full"],
-        ["list", "--serverless", "nope"],
-        ["frobnicate"],
-        [],
-    ],
-)
+USAGE_ERRORS = [
+    ["validate-job", "--model", QWEN, "--batch-size", "eight"],
+    ["validate-job", "--model", QWEN, "--batch-size", "8.5"],
+    ["validate-job", "--model", QWEN, "--batch-size", "nan"],
+    ["validate-job", "--model", QWEN, "--batch-size", "inf"],
+    ["validate-job", "--model", QWEN, "--max-seq-length", "8192.5"],
+    ["validate-job", "--model", QWEN, "--max-seq-length", "long"],
+    ["validate-job", "--model", QWEN, "--training-method", "ppo"],
+    ["validate-job", "--batch-size", "8"],
+    ["list", "--lora", "--full"],
+    ["list", "--serverless", "nope"],
+    ["frobnicate"],
+    [],
+]
+
+
+@pytest.mark.parametrize("argv", USAGE_ERRORS)
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
-    code, _, err = run(capsys, *argv)
-    assert code == 2 and "usage:" in err
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and "usage:" in err and out == ""
+    assert err.rstrip().splitlines()[-1].startswith("together-catalog")
+    assert ": error: " in err
+
+
+@pytest.mark.parametrize("argv", USAGE_ERRORS)
+@pytest.mark.parametrize("where", ["end", "start"])
+def test_usage_errors_with_json_are_one_json_document(
+    capsys: pytest.CaptureFixture[str], argv: list[str], where: str
+) -> None:
+    """--json anywhere in argv: no usage text, one {"error": ...} document, exit 2."""
+    full = [*argv, "--json"] if where == "end" else ["--json", *argv]
+    code, out, err = run(capsys, *full)
+    assert (code, err) == (2, "")
+    doc = json.loads(out)
+    assert list(doc) == ["error"] and list(doc["error"]) == ["code", "message"]
+    assert doc["error"]["code"] == "usage" and doc["error"]["message"]
+    assert "usage:" not in doc["error"]["message"]
+
+
+def test_json_error_message_is_argparse_s(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "validate-job", "--model", QWEN, "--training-method", "ppo", "--json")
+    message = json.loads(out)["error"]["message"]
+    assert message.startswith("argument --training-method: invalid choice: 'ppo'")
+
+
+def test_json_prefix_counts_and_double_dash_ends_options(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """argparse takes `--js` for --json, so errors do too; after `--` it is an operand."""
+    code, out, err = run(capsys, "show", "nope/nope", "--js")
+    assert (code, err) == (1, "") and json.loads(out)["error"]["code"] == "unknown-model"
+    code, out, err = run(capsys, "list", "--lora", "--full", "--js")
+    assert (code, err) == (2, "") and json.loads(out)["error"]["code"] == "usage"
+    code, out, err = run(capsys, "show", "--", "--json")
+    assert code == 1 and out == "" and "'--json' is not in the catalog" in err
+    code, out, err = run(capsys, "frobnicate", "--", "--json")
+    assert code == 2 and out == "" and "usage:" in err
+
+
+def test_help_is_text_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "validate-job", "--help")
+    assert (code, err) == (0, "") and out.startswith("usage: together-catalog validate-job")
 
 
 def test_whole_number_float_spellings_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,6 +200,43 @@ def test_show_unknown_exits_1_with_suggestion(capsys: pytest.CaptureFixture[str]
     assert "did you mean 'Qwen/Qwen3-8B'" in err
 
 
+def test_show_unknown_json_is_an_error_document(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "show", "Qwen3-8B", "--json")
+    assert (code, err) == (1, "")
+    assert json.loads(out) == {
+        "error": {
+            "code": "unknown-model",
+            "message": "'Qwen3-8B' is not in the catalog; did you mean 'Qwen/Qwen3-8B'?",
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["show", QWEN], 0),
+        (["show", "nope/nope"], 1),
+        (["list", "--serverless", "chat"], 0),
+        (["list"], 0),
+        (["validate-job", "--model", QWEN], 0),
+        (["validate-job", "--model", QWEN, *TOO_BIG_DPO], 1),
+        (["validate-job", "--model", "nope/nope"], 1),
+        (["validate-job", "--model", QWEN, "--batch-size", "eight"], 2),
+        (["list", "--serverless"], 2),
+    ],
+)
+def test_every_json_call_writes_exactly_one_document(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: int
+) -> None:
+    code, out, err = run(capsys, *argv, "--json")
+    assert (code, err) == (expected, "")
+    doc = json.loads(out)  # raises on a second document ("Extra data") or on none
+    assert isinstance(doc, dict)
+    # an invalid job is a verdict, not an error; an unknown `show` id and bad usage are errors
+    is_error = expected == 2 or (expected == 1 and argv[0] == "show")
+    assert ("error" in doc) == is_error
+
+
 @pytest.mark.parametrize(
     ("flag", "expected"),
     [
@@ -190,24 +289,126 @@ def test_show_lora_base_only_model(capsys: pytest.CaptureFixture[str]) -> None:
         assert "serverless LoRA base: yes" in out
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [["show", QWEN], ["show", QWEN, "--json"], ["list"], ["validate-job", "--model", QWEN]],
-)
-def test_reader_leaving_early_is_not_an_error(argv: list[str]) -> None:
-    """`together-catalog ... | head`: a closed pipe ends the command quietly, whether it is
-    hit mid-output or only when the last buffered block is flushed."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+# argv and the verdict its exit code must give, whatever happens to stdout.
+VERDICTS = [
+    (["show", QWEN], 0),
+    (["show", QWEN, "--json"], 0),
+    (["list"], 0),
+    (["validate-job", "--model", QWEN], 0),
+    (["validate-job", "--model", QWEN, *TOO_BIG_DPO], 1),
+    (["validate-job", "--model", QWEN, *TOO_BIG_DPO, "--json"], 1),
+    (["show", "nope/nope"], 1),
+    (["show", "nope/nope", "--json"], 1),
+    (["list", "--serverless", "nope", "--json"], 2),
+    (["--help"], 0),
+]
+
+
+@pytest.mark.parametrize(("argv", "expected"), VERDICTS)
+def test_reader_leaving_early_keeps_the_verdict(argv: list[str], expected: int) -> None:
+    """`together-catalog ... | head`: a closed pipe ends the command quietly, with the exit
+    code of the verdict, whether it is hit mid-output or only at the last flush."""
     read, write = os.pipe()
     os.close(read)  # the reader is gone before the first write: deterministic
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "together_catalog", *argv],
-            stdout=write,
-            stderr=subprocess.PIPE,
-            env=env,
-            check=False,
+            [*CLI, *argv], stdout=write, stderr=subprocess.PIPE, env=cli_env(), check=False
         )
     finally:
         os.close(write)
-    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.returncode == expected, result.stderr
+    assert b"Traceback" not in result.stderr and b"Exception ignored" not in result.stderr
+    if expected == 0:
+        assert result.stderr == b""
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash for pipefail")
+@pytest.mark.parametrize(("argv", "expected"), VERDICTS)
+def test_pipefail_head_c0_exit_code_is_the_verdict(argv: list[str], expected: int) -> None:
+    """The shell-level promise: `set -o pipefail; together-catalog ... | head -c0`."""
+    command = f"{shlex.join([*CLI, *argv])} | head -c0"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        capture_output=True,
+        env=cli_env(),
+        check=False,
+    )
+    assert result.returncode == expected, result.stderr
+    assert b"Traceback" not in result.stderr and b"Exception ignored" not in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash to close stdout")
+@pytest.mark.parametrize(("argv", "expected"), VERDICTS)
+def test_closed_stdout_keeps_the_verdict(argv: list[str], expected: int) -> None:
+    result = subprocess.run(
+        ["bash", "-c", f"{shlex.join([*CLI, *argv])} >&-"],
+        capture_output=True,
+        env=cli_env(),
+        check=False,
+    )
+    assert result.returncode == expected, result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_full_disk_keeps_the_verdict_and_says_so() -> None:
+    argv = ["validate-job", "--model", QWEN, *TOO_BIG_DPO]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [*CLI, *argv], stdout=full, stderr=subprocess.PIPE, env=cli_env(), check=False
+        )
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr
+    assert b"output not written" in result.stderr
+
+
+NON_ASCII = "Qwen/Qwen3-8\u00c9"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["show", NON_ASCII],
+        ["validate-job", "--model", NON_ASCII],
+        ["validate-job", "--model", QWEN, "--batch-size", "\u00e9"],
+        ["list", "--serverless", "\u00e9"],
+    ],
+)
+def test_ascii_output_encoding_never_crashes(argv: list[str]) -> None:
+    """PYTHONIOENCODING=ascii and text no ASCII can show: backslash escapes, no traceback."""
+    result = subprocess.run(
+        [*CLI, *argv], capture_output=True, env=cli_env(PYTHONIOENCODING="ascii"), check=False
+    )
+    assert result.returncode in (1, 2)
+    assert b"Traceback" not in result.stderr
+    both = result.stdout + result.stderr
+    assert both.isascii() and (b"\\xc9" in both or b"\\xe9" in both)
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "utf-8"])
+@pytest.mark.parametrize(
+    "argv", [["show", NON_ASCII, "--json"], ["validate-job", "--model", NON_ASCII, "--json"]]
+)
+def test_json_output_is_ascii_and_exact_in_any_encoding(argv: list[str], encoding: str) -> None:
+    result = subprocess.run(
+        [*CLI, *argv], capture_output=True, env=cli_env(PYTHONIOENCODING=encoding), check=False
+    )
+    assert (result.returncode, result.stderr) == (1, b"")
+    assert result.stdout.isascii()
+    doc = json.loads(result.stdout)
+    text = doc["error"]["message"] if "error" in doc else doc["request"]["model"]
+    assert NON_ASCII in text
+
+
+def test_undecodable_argv_bytes_never_crash() -> None:
+    """A byte that is not UTF-8 reaches Python as a lone surrogate, which UTF-8 cannot encode."""
+    cli = [os.fsencode(arg) for arg in CLI]
+    for argv in ([b"show", b"Qwen/\xff"], [b"validate-job", b"--model", b"Qwen/\xff"]):
+        result = subprocess.run(
+            [*cli, *argv],
+            capture_output=True,
+            env=cli_env(),
+            check=False,
+        )
+        assert result.returncode == 1 and b"Traceback" not in result.stderr
+        assert b"\\udcff" in result.stdout + result.stderr

@@ -19,13 +19,14 @@ block list of mappings holding scalars and flow-style lists), comments live in:
   end-of-line comment (when there is one, starting with "#") and then every full-line comment
   up to the next key; after a row's last key, up to the next row (the row's "tail").
 - `doc.ca.items["rows"][3]`: the tokens between `rows:` and the first row (the "head").
-  ruamel keeps a copy in `doc["rows"].ca.comment`; the dumper writes the former.
+  ruamel keeps a copy in `doc["rows"].ca.comment[1]`; the dumper writes the former.
 - `seq.ca.items[i][1]`: tokens "before item i". ruamel files a comment here, instead of in
   row i - 1's tail, when row i - 1 ends in a flow-style list (`na: [x]`).
   `normalise_row_comments` moves these to the tail or the head, so that the comments above
   row i are always in one place: the tail of row i - 1, or the head when i is 0.
 - `seq.ca.end`: comments after the last row when it ends in a flow-style list. They stay at
-  the end of the list, whatever the edits.
+  the end of the list, whatever the edits (the dumper writes them only while
+  `seq.ca.comment` is a list, so the head's copy there is cleared, never the list).
 - `doc.ca.comment`: the comments at the top of the file; nothing here touches them.
 
 So the comments above a row belong, in ruamel's structure, to the row above it, and the
@@ -95,8 +96,10 @@ def _give_below(mapping: CommentedMap, key: Any, rest: str) -> None:
     if not rest:
         return
     entry = mapping.ca.items.setdefault(key, [None, None, None, None])
-    eol = _split(entry[2].value)[0] if entry[2] is not None else ""
-    entry[2] = CommentToken(eol + "\n" + rest, CommentMark(0), None)
+    if entry[2] is None:
+        entry[2] = CommentToken("\n" + rest, CommentMark(0), None)
+    else:  # the same token: its column is where the end-of-line comment is written
+        entry[2].value = _split(entry[2].value)[0] + "\n" + rest
 
 
 def insert_key(mapping: CommentedMap, index: int, key: str, value: Any) -> None:
@@ -152,9 +155,17 @@ def _take_head(doc: CommentedMap, rows_key: str) -> str:
     if not tokens:
         return ""
     entry[3] = None
-    doc[rows_key].ca.comment = None  # ruamel keeps a copy there
-    head: str = " " * tokens[0].column + "".join(t.value for t in tokens)
-    return head
+    # ruamel keeps a copy in the list's own comment; clear the copy, not the list that holds
+    # it, which the dumper extends with `seq.ca.end` (dropped when there is no list).
+    copy = doc[rows_key].ca.comment
+    if copy:
+        copy[1] = None
+    return _indented(tokens)
+
+
+def _indented(tokens: list[CommentToken]) -> str:
+    """Comment tokens as text in tail form: each line with its indentation (blank lines bare)."""
+    return "".join(" " * t.column + t.value if t.value.strip() else t.value for t in tokens)
 
 
 def _give_head(doc: CommentedMap, rows_key: str, rest: str) -> None:
@@ -195,8 +206,7 @@ def normalise_row_comments(doc: CommentedMap, rows_key: str = "rows") -> None:
         entry[1] = None
         if not any(entry):
             del seq.ca.items[index]
-        text = "".join(" " * t.column + t.value if t.value.strip() else t.value for t in tokens)
-        _give_above(doc, index, rows_key, _take_above(doc, index, rows_key) + text)
+        _give_above(doc, index, rows_key, _take_above(doc, index, rows_key) + _indented(tokens))
 
 
 def delete_row(doc: CommentedMap, index: int, rows_key: str = "rows") -> tuple[Any, str]:

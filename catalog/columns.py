@@ -23,8 +23,23 @@ TABLE_KINDS: Final[tuple[TableKind, ...]] = ("finetune", "serverless", "serverle
 
 #: How a cell's text becomes a value.
 #: - text:  the cell's text, trimmed (markup unwrapped, footnote mark removed);
-#: - count: a whole number >= 1 written in full ("32K" is refused: 1000 or 1024?).
-CellType = Literal["text", "count"]
+#: - count: a whole number >= 1 written in full ("32K" is refused: 1000 or 1024?);
+#: - price: US dollars written `$0.30`, kept as the exact decimal text "0.30" (never a
+#:          float), in the column's declared unit;
+#: - rate:  a price whose unit the cell states, `$15.00 per 1M chars`, kept as
+#:          "15.00 per 1M chars"; the unit must be one the column declares;
+#: - flag:  `Yes` or `No`, kept as true or false.
+CellType = Literal["text", "count", "price", "rate", "flag"]
+
+#: The runtime type of a filled cell of each type, as Python source. Prices stay decimal
+#: text so importing the package never pays for `decimal`; the lookups convert.
+PYTHON_TYPES: Final[Mapping[CellType, str]] = {
+    "text": "str",
+    "count": "int",
+    "price": "str",
+    "rate": "str",
+    "flag": "bool",
+}
 
 #: Whether a table of a kind must give a value in every row, or may leave the cell empty
 #: (the docs write "-" or "N/A") or leave the column out.
@@ -50,6 +65,8 @@ class Column:
     #: Names the model rather than describing it (organization, name, id): not a limit or
     #: a fact to tabulate, compared across tables by the identity rules instead.
     identity: bool = False
+    #: For a rate cell: the units a cell may state after "per" (anything else is an error).
+    units: tuple[str, ...] = ()
 
     def presence(self, kind: TableKind) -> Presence | None:
         return self.tables.get(kind)
@@ -57,7 +74,7 @@ class Column:
     @property
     def python_type(self) -> str:
         """The runtime type of a filled cell, as Python source."""
-        return "int" if self.cell == "count" else "str"
+        return PYTHON_TYPES[self.cell]
 
     def annotation(self, kind: TableKind) -> str:
         """The runtime record's annotation for this column in tables of `kind`."""
@@ -67,6 +84,7 @@ class Column:
 
 
 _FT: Final[Mapping[TableKind, Presence]] = {"finetune": REQUIRED}
+_FT_OPTIONAL: Final[Mapping[TableKind, Presence]] = {"finetune": OPTIONAL}
 _SL: Final[Mapping[TableKind, Presence]] = {"serverless": OPTIONAL}
 
 COLUMNS: Final[tuple[Column, ...]] = (
@@ -82,7 +100,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
     ),
     Column(
         "model_name",
-        ("Model Name", "Base Model Name"),
+        ("Model Name", "Base Model Name", "Model"),
         "text",
         None,
         "The model's display name.",
@@ -92,7 +110,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
     ),
     Column(
         "model",
-        ("Model String for API", "API Model String", "Base Model String"),
+        ("Model String for API", "API Model String", "Base Model String", "API ID"),
         "text",
         None,
         "The model id the API takes.",
@@ -102,7 +120,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
     ),
     Column(
         "context_length_sft",
-        ("Context Length (SFT)",),
+        ("Context Length (SFT)", "Context (SFT)"),
         "count",
         "tokens",
         "Longest training sequence for supervised fine-tuning.",
@@ -111,7 +129,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
     ),
     Column(
         "context_length_dpo",
-        ("Context Length (DPO)",),
+        ("Context Length (DPO)", "Context (DPO)"),
         "count",
         "tokens",
         "Longest training sequence for preference (DPO) fine-tuning.",
@@ -120,7 +138,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
     ),
     Column(
         "max_batch_size_sft",
-        ("Max Batch Size (SFT)",),
+        ("Max Batch Size (SFT)", "Max batch (SFT)"),
         "count",
         "examples",
         "Largest batch size for supervised fine-tuning.",
@@ -129,7 +147,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
     ),
     Column(
         "max_batch_size_dpo",
-        ("Max Batch Size (DPO)",),
+        ("Max Batch Size (DPO)", "Max batch (DPO)"),
         "count",
         "examples",
         "Largest batch size for preference (DPO) fine-tuning.",
@@ -138,7 +156,7 @@ COLUMNS: Final[tuple[Column, ...]] = (
     ),
     Column(
         "min_batch_size",
-        ("Min Batch Size",),
+        ("Min Batch Size", "Min batch"),
         "count",
         "examples",
         "Smallest batch size, for SFT and DPO alike.",
@@ -208,12 +226,149 @@ COLUMNS: Final[tuple[Column, ...]] = (
         "max docs",
         _SL,
     ),
+    Column(
+        "training_precision",
+        ("Training Precision Type",),
+        "text",
+        None,
+        "Numeric precision fine-tuning trains in (AMP, bf16).",
+        "precision",
+        _FT_OPTIONAL,
+    ),
+    Column(
+        "gradient_accumulation_steps",
+        ("Grad accum", "Gradient Accumulation Steps"),
+        "count",
+        "steps",
+        "Gradient accumulation steps a job runs with (effective batch: this x batch size).",
+        "grad accum",
+        _FT_OPTIONAL,
+    ),
+    Column(
+        "max_lora_rank",
+        ("Max LoRA rank",),
+        "count",
+        None,
+        "Largest LoRA rank (lora_r) the API accepts for the model.",
+        "max LoRA rank",
+        _FT_OPTIONAL,
+    ),
+    Column(
+        "input_price",
+        ("Input pricing (per 1M tokens)",),
+        "price",
+        "USD per 1M input tokens",
+        "Price of input tokens.",
+        "input $/1M",
+        _SL,
+    ),
+    Column(
+        "cached_input_price",
+        ("Cached input pricing (per 1M tokens)",),
+        "price",
+        "USD per 1M cached input tokens",
+        "Price of input tokens served from the prompt cache.",
+        "cached input $/1M",
+        _SL,
+    ),
+    Column(
+        "output_price",
+        ("Output pricing (per 1M tokens)",),
+        "price",
+        "USD per 1M output tokens",
+        "Price of output tokens.",
+        "output $/1M",
+        _SL,
+    ),
+    Column(
+        "token_price",
+        ("Pricing (per 1M tokens)",),
+        "price",
+        "USD per 1M tokens",
+        "Price of tokens processed, for models priced by tokens in alone (embedding, moderation).",
+        "$/1M tokens",
+        _SL,
+    ),
+    Column(
+        "price_per_megapixel",
+        ("Price per MP",),
+        "price",
+        "USD per megapixel",
+        "Price of one generated megapixel at the default steps.",
+        "$/MP",
+        _SL,
+    ),
+    Column(
+        "price_per_video",
+        ("Price per video",),
+        "price",
+        "USD per video",
+        "Price of one generated video at the published resolution and duration.",
+        "$/video",
+        _SL,
+    ),
+    Column(
+        "price",
+        ("Pricing",),
+        "rate",
+        None,
+        "Price with the unit it is charged per (characters, audio minutes).",
+        "price",
+        _SL,
+        units=("1M chars", "audio min"),
+    ),
+    Column(
+        "function_calling",
+        ("Function Calling",),
+        "flag",
+        None,
+        "Whether the model accepts tools (function calling).",
+        "tools",
+        _SL,
+    ),
+    Column(
+        "structured_outputs",
+        ("Structured Outputs",),
+        "flag",
+        None,
+        "Whether the model can be held to a JSON schema (structured outputs).",
+        "JSON mode",
+        _SL,
+    ),
+    Column(
+        "modality",
+        ("Modality",),
+        "text",
+        None,
+        "What an audio model turns into what (Text-to-Speech, Speech-to-Text).",
+        "modality",
+        _SL,
+    ),
+    Column(
+        "resolution_duration",
+        ("Resolution / Duration",),
+        "text",
+        None,
+        "Resolution and length of a generated video, as published (720p / 5s).",
+        "resolution / duration",
+        _SL,
+    ),
 )
 
 COLUMN_BY_FIELD: Final[Mapping[str, Column]] = {c.field: c for c in COLUMNS}
 
 #: Header cell text (as published, any spelling) -> field name.
 COLUMN_ALIASES: Final[Mapping[str, str]] = {h: c.field for c in COLUMNS for h in c.headers}
+#: The same, case-folded: headers match without regard to case ("Context length").
+COLUMN_BY_HEADER: Final[Mapping[str, Column]] = {
+    h.casefold(): c for c in COLUMNS for h in c.headers
+}
+
+
+def column_for_header(text: str) -> Column | None:
+    """The declared column a header cell names, whatever its case; None if undeclared."""
+    return COLUMN_BY_HEADER.get(text.casefold())
+
 
 #: Fields whose cells are counts: plain whole numbers, never unit-suffixed.
 INTEGER_FIELDS: Final[frozenset[str]] = frozenset(c.field for c in COLUMNS if c.cell == "count")
@@ -240,9 +395,9 @@ def _check_declarations() -> None:
     fields = [c.field for c in COLUMNS]
     if len(set(fields)) != len(fields):
         raise ValueError(f"catalog/columns.py: a field is declared twice in {fields}")
-    headers = [h for c in COLUMNS for h in c.headers]
+    headers = [h.casefold() for c in COLUMNS for h in c.headers]
     if len(set(headers)) != len(headers):
-        raise ValueError("catalog/columns.py: a header spelling is claimed by two columns")
+        raise ValueError("catalog/columns.py: a header spelling is claimed twice (case aside)")
     for column in COLUMNS:
         if not column.field.isidentifier() or not column.field.islower():
             raise ValueError(f"catalog/columns.py: {column.field!r} is not a snake_case name")
@@ -251,6 +406,8 @@ def _check_declarations() -> None:
         unknown = set(column.tables) - set(TABLE_KINDS)
         if unknown:
             raise ValueError(f"catalog/columns.py: {column.field}: unknown kinds {unknown}")
+        if (column.cell == "rate") != bool(column.units):
+            raise ValueError(f"catalog/columns.py: {column.field}: units go with rate cells")
     if COLUMN_BY_FIELD["model"].tables.keys() != set(TABLE_KINDS):
         raise ValueError("catalog/columns.py: every table kind publishes the model id")
 

@@ -64,6 +64,20 @@ class _Row(_Strict):
         def __getattr__(self, name: str) -> Any: ...
 
 
+#: Exact decimal text of a US dollar amount, as the docs print it without the `$`.
+PriceText = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")]
+#: A price with the unit the cell states: "15.00 per 1M chars".
+RateText = Annotated[str, StringConstraints(pattern=r"^(0|[1-9][0-9]*)(\.[0-9]+)? per \S.*$")]
+#: The row model's type of a filled cell, per cell type (catalog/columns.py).
+_CELL_TYPES: dict[str, Any] = {
+    "text": str,
+    "count": Positive,
+    "price": PriceText,
+    "rate": RateText,
+    "flag": bool,
+}
+
+
 def _row_model(name: str, kind: TableKind, doc: str) -> type[_Row]:
     """A row model with one field per column that tables of `kind` publish (catalog/columns.py):
     a count is a whole number >= 1, text a string; an optional column may be null."""
@@ -71,7 +85,7 @@ def _row_model(name: str, kind: TableKind, doc: str) -> type[_Row]:
     for column in columns_of(kind):
         if column.field == "model":
             continue  # every row has it (_Row)
-        value: Any = Positive if column.cell == "count" else str
+        value = _CELL_TYPES[column.cell]
         if column.presence(kind) == REQUIRED:
             fields[column.field] = (value, Field(description=column.doc))
         else:

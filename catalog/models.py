@@ -36,9 +36,11 @@ class Source(_Strict):
     """Where a table was published: the page, its heading, and the snapshot it came from."""
 
     url: str
-    page: str  # snapshot file stem under scrapers/snapshots/
+    page: str  # the page's name (catalog/pages.py), its folder under scrapers/snapshots/
     section: str
     snapshot: dt.date
+    #: The page carried no date: `snapshot` is an estimate, and this says how it was made.
+    approximate: str | None = None
 
 
 class Column(_Strict):
@@ -95,6 +97,21 @@ def _row_model(name: str, kind: TableKind, doc: str) -> type[_Row]:
     return model
 
 
+def _retired_model(row: type[_Row]) -> type[_Row]:
+    """A row the docs no longer list: its values as last published, and when that was."""
+    fields: dict[str, Any] = {
+        "last_seen": (dt.date, Field(description="As-of date of the last snapshot listing it."))
+    }
+    model: type[_Row] = create_model(
+        f"Retired{row.__name__}", __base__=row, __doc__=_RETIRED_DOC, **fields
+    )
+    model.__module__ = __name__
+    return model
+
+
+_RETIRED_DOC = "A row that left the docs: its values as last published, and when that was."
+
+
 if TYPE_CHECKING:
     # Type checkers see the columns through _Row.__getattr__ (Any); the fields are made below.
     class FineTuneRow(_Row): ...
@@ -102,6 +119,15 @@ if TYPE_CHECKING:
     class ServerlessRow(_Row): ...
 
     class LoraBaseRow(_Row): ...
+
+    class RetiredFineTuneRow(FineTuneRow):
+        last_seen: dt.date
+
+    class RetiredServerlessRow(ServerlessRow):
+        last_seen: dt.date
+
+    class RetiredLoraBaseRow(LoraBaseRow):
+        last_seen: dt.date
 
 else:
     FineTuneRow = _row_model(
@@ -115,6 +141,9 @@ else:
     LoraBaseRow = _row_model(
         "LoraBaseRow", "serverless_lora_base", "A base model serverless LoRA adapters run on."
     )
+    RetiredFineTuneRow = _retired_model(FineTuneRow)
+    RetiredServerlessRow = _retired_model(ServerlessRow)
+    RetiredLoraBaseRow = _retired_model(LoraBaseRow)
 
 
 #: Fields every row has besides its columns (annotations, never a column of their own).
@@ -157,6 +186,20 @@ class _Table(_Strict):
                     f"table {self.table}: row {index} ({row.model}) lists {bad_na} as N/A, "
                     "but they are not columns with no value"
                 )
+        retired: tuple[_Row, ...] = getattr(self, "retired")  # noqa: B009 - as rows
+        current = {row.model for row in rows}
+        for index, row in enumerate(retired, start=1):
+            if row.model in current:
+                raise ValueError(
+                    f"table {self.table}: retired row {index} ({row.model}) is also a current "
+                    "row; a model the docs list again leaves `retired`"
+                )
+            bad_na = [f for f in row.na if getattr(row, f) is not None]
+            if bad_na:
+                raise ValueError(
+                    f"table {self.table}: retired row {index} ({row.model}) lists {bad_na} "
+                    "as N/A, but they have values"
+                )
         return self
 
 
@@ -164,17 +207,21 @@ class FineTuneTable(_Table):
     kind: Literal["finetune"]
     method: Literal["lora", "full", "lora_long_context"]
     rows: tuple[FineTuneRow, ...]
+    #: Rows the docs no longer list, kept with their last published values.
+    retired: tuple[RetiredFineTuneRow, ...] = ()
 
 
 class ServerlessTable(_Table):
     kind: Literal["serverless"]
     category: Annotated[str, StringConstraints(pattern=f"^{CATEGORY_PATTERN.pattern}$")]
     rows: tuple[ServerlessRow, ...]
+    retired: tuple[RetiredServerlessRow, ...] = ()
 
 
 class LoraBaseTable(_Table):
     kind: Literal["serverless_lora_base"]
     rows: tuple[LoraBaseRow, ...]
+    retired: tuple[RetiredLoraBaseRow, ...] = ()
 
 
 Table = Annotated[FineTuneTable | ServerlessTable | LoraBaseTable, Field(discriminator="kind")]

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 #: Largest catalog file we agree to read; real files are a few tens of KiB.
 MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of collections a catalog file may have; real files use four levels.
+#: ruamel.yaml builds documents recursively: the pure-Python loaders raise RecursionError
+#: at a few hundred levels and the C loader crashes the process (SIGSEGV) at about 100,000,
+#: which a 200 KB file reaches; so depth is checked before either builds anything.
+MAX_DEPTH = 64
 
 
 class YamlError(Exception):
@@ -93,7 +99,8 @@ def load_plain(path: Path) -> Any:
 
 def loads_plain(text: str, name: str = "<string>") -> Any:
     """`load_plain` of text already read; `name` is the file name errors give."""
-    if not any(mark in text for mark in "&*!"):
+    _check_depth(text, name)
+    if not any(mark in text for mark in ("&", "*", "!", "<<")):  # "<<": a merge key?
         try:
             data = _safe_yaml().load(text)
         except Exception:  # the round-trip path below reports it, located
@@ -109,6 +116,9 @@ _NOT_LOADED = object()
 def loads(text: str, name: str = "<string>") -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    _check_depth(text, name)
+    if "!" in text or "<<" in text:
+        _check_tags_and_merges(text, name)
     try:
         data = _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -117,6 +127,9 @@ def loads(text: str, name: str = "<string>") -> Any:
         raise YamlError(f"{where}: {exc.problem or exc.context}") from None
     except YAMLError as exc:
         raise YamlError(f"{name}: {exc}") from None
+    except RecursionError:  # not expected after _check_depth; still never a traceback
+        _check_depth(text, name, bound=False)
+        raise YamlError(f"{name}: nested too deeply to load") from None
     except Exception as exc:
         # ruamel.yaml itself raises ValueError/IndexError on some malformed scalars
         # (found by fuzzing: "._", "+_"; an impossible date such as 2025-03-40).
@@ -125,6 +138,118 @@ def loads(text: str, name: str = "<string>") -> Any:
         raise YamlError(f"{where}: not valid YAML ({type(exc).__name__}: {exc})") from None
     _check_nodes(data, name)
     return data
+
+
+#: A line's indentation and block indicators ("- ", "? ", ": ") before its first node.
+_LINE_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound on the nesting depth of `text`, computed at string-method speed.
+
+    Every flow collection opens with a "[" or "{". A block collection starts after the
+    indentation and indicators of its first line, at a column greater than its parent's,
+    or equal to it for a sequence indented like its parent mapping's key (which cannot
+    happen twice in a row); so n nested block collections need a prefix over (n - 2) / 2.
+    """
+    prefix = max(map(len, _LINE_PREFIX.findall(text)), default=0)
+    return text.count("[") + text.count("{") + 2 * prefix + 2
+
+
+def _events(text: str) -> Iterator[Any]:
+    """The YAML event stream of `text`, from the C parser when there is one (it is iterative
+    and about a hundred times faster on deep flow collections); never recursive."""
+    try:
+        from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
+    except ImportError:  # ruamel.yaml.clib not installed
+        yield from _yaml().parse(text)
+        return
+    parser = CParser(text)
+    try:
+        while parser.check_event():
+            yield parser.get_event()
+    finally:
+        parser.dispose()
+
+
+def _check_depth(text: str, name: str, *, bound: bool = True) -> None:
+    """Refuse, with its line, a collection nested more than MAX_DEPTH deep.
+
+    Real files stay far under the cheap bound, so only odd texts pay for an event scan,
+    which stops at the first level too deep (a million nested "[" cost milliseconds).
+    Text the parser rejects is left to the loader, which reports it located.
+    """
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    if bound and _depth_bound(text) <= MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in _events(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1
+                    raise YamlError(
+                        f"{name}:{line}: collections nested more than {MAX_DEPTH} levels deep "
+                        "(catalog files need a few)"
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YamlError:
+        raise
+    except Exception:
+        return
+
+
+_CORE_TAG = "tag:yaml.org,2002:"
+
+
+def _check_tags_and_merges(text: str, name: str) -> None:
+    """Refuse explicit tags (core ones too: `!!int 3` and `!!str 3` change a value's type
+    silently) and merge keys (`<<: *base` copies keys in from elsewhere), with their line.
+
+    The loaded document no longer shows either (a core tag gives a plain value, a merge
+    gives ordinary keys), so this reads the event stream, as ruamel.yaml's own parser
+    gives it (the same line numbers as every other error).
+    """
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        MappingStartEvent,
+        ScalarEvent,
+    )
+
+    open_: list[list[int]] = []  # per open collection: [is a mapping, children so far]
+    try:
+        for event in _yaml().parse(text):
+            if isinstance(event, ScalarEvent | CollectionStartEvent | AliasEvent):
+                line = event.start_mark.line + 1
+                tag = getattr(event, "tag", None)
+                if tag is not None:
+                    shown = "!!" + tag[len(_CORE_TAG) :] if tag.startswith(_CORE_TAG) else tag
+                    raise YamlError(
+                        f"{name}:{line}: unsupported YAML value: explicit tags ({shown}) are "
+                        "not allowed in catalog files"
+                    )
+                in_key = bool(open_) and open_[-1][0] == 1 and open_[-1][1] % 2 == 0
+                plain_merge = isinstance(event, ScalarEvent) and event.value == "<<"
+                # Only a plain << key merges; a quoted "<<" is an ordinary string.
+                if in_key and plain_merge and getattr(event, "style", None) is None:
+                    raise YamlError(
+                        f"{name}:{line}: merge keys (<<) are not allowed in catalog files"
+                    )
+                if open_:
+                    open_[-1][1] += 1
+                if isinstance(event, CollectionStartEvent):
+                    open_.append([int(isinstance(event, MappingStartEvent)), 0])
+            elif isinstance(event, CollectionEndEvent):
+                open_.pop()
+    except YamlError:
+        raise
+    except Exception:  # not YAML: the loader reports it, located
+        return
 
 
 def _bad_scalar_line(text: str) -> int | None:

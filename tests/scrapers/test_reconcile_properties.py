@@ -13,12 +13,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from catalog import yamlio
-from catalog.load import load_table
+from catalog.load import CATALOG_DIR, load_table
 from scrapers.parse import parse_text
 from scrapers.reconcile import reconcile
 
-ROOT = Path(__file__).resolve().parents[2]
-ORIGINAL = ROOT / "catalog" / "serverless-image.yaml"
+ORIGINAL = CATALOG_DIR / "serverless-image.yaml"
 ORIGINAL_MODELS = [str(r["model"]) for r in yamlio.load(ORIGINAL)["rows"]]
 POOL = [*ORIGINAL_MODELS, "acme/new-1", "acme/new-2", "acme/new-3"]
 HEAD = (

@@ -140,20 +140,30 @@ def loads(text: str, name: str = "<string>") -> Any:
     return data
 
 
-#: A line's indentation and block indicators ("- ", "? ", ": ") before its first node.
-_LINE_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+#: Characters YAML parsers may take for a line break (YAML 1.1 counts the last three).
+_BREAKS = "\n\r\x85\u2028\u2029"
 
 
-def _depth_bound(text: str) -> int:
-    """An upper bound on the nesting depth of `text`, computed at string-method speed.
+def _bound_exceeds(text: str, limit: int) -> bool:
+    """Whether a cheap upper bound on the nesting depth of `text` is over `limit`.
 
     Every flow collection opens with a "[" or "{". A block collection starts after the
-    indentation and indicators of its first line, at a column greater than its parent's,
-    or equal to it for a sequence indented like its parent mapping's key (which cannot
-    happen twice in a row); so n nested block collections need a prefix over (n - 2) / 2.
+    indentation and indicators ("- ", "? ", ": ") that begin its first line, at a column
+    greater than its parent's, or equal to it for a sequence indented like its parent
+    mapping's key (which cannot happen twice in a row); so n nested block collections need
+    such a prefix of at least (n - 2) / 2 characters. The bound is the number of "[" and "{"
+    plus twice the longest prefix plus two; this finds whether it is over `limit` with
+    string methods only (the longest prefix itself would take ten times longer).
     """
-    prefix = max(map(len, _LINE_PREFIX.findall(text)), default=0)
-    return text.count("[") + text.count("{") + 2 * prefix + 2
+    room = limit - 2 - text.count("[") - text.count("{")
+    if room < 0:
+        return True
+    prefix = f"[ \t?:-]{{{room // 2 + 1},}}"
+    if re.match(prefix, text):
+        return True
+    odd_breaks = any(c in text for c in _BREAKS[1:])
+    starts = f"[{_BREAKS}]" if odd_breaks else "\n"  # one literal is much faster to scan for
+    return re.search(starts + prefix, text) is not None
 
 
 def _events(text: str) -> Iterator[Any]:
@@ -181,7 +191,7 @@ def _check_depth(text: str, name: str, *, bound: bool = True) -> None:
     """
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
-    if bound and _depth_bound(text) <= MAX_DEPTH:
+    if bound and not _bound_exceeds(text, MAX_DEPTH):
         return
     depth = 0
     try:

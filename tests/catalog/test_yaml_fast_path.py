@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -136,12 +137,16 @@ def nested(depth: int, *, flow: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("flow", [True, False], ids=["flow", "block"])
-def test_depth_limit_is_exact(tmp_path: Path, flow: bool) -> None:
+@pytest.mark.parametrize(
+    ("flow", "newline"),
+    [(True, "\n"), (False, "\n"), (False, "\r")],
+    ids=["flow", "block", "block-cr"],
+)
+def test_depth_limit_is_exact(tmp_path: Path, flow: bool, newline: str) -> None:
     path = tmp_path / "x.yaml"
-    path.write_text(nested(yamlio.MAX_DEPTH, flow=flow), encoding="utf-8")
+    path.write_bytes(nested(yamlio.MAX_DEPTH, flow=flow).replace("\n", newline).encode())
     assert yamlio.load_plain(path) == yamlio.to_plain(yamlio.load(path))
-    path.write_text(nested(yamlio.MAX_DEPTH + 1, flow=flow), encoding="utf-8")
+    path.write_bytes(nested(yamlio.MAX_DEPTH + 1, flow=flow).replace("\n", newline).encode())
     line = 1 if flow else yamlio.MAX_DEPTH + 1
     for load in (yamlio.load, yamlio.load_plain):
         with pytest.raises(yamlio.YamlError) as info:
@@ -202,6 +207,13 @@ def actual_depth(text: str) -> int:
     return deepest
 
 
+def depth_bound(text: str) -> int:
+    """The bound `yamlio._bound_exceeds` compares, computed the slow, obvious way."""
+    starts = re.split("[\n\r\x85\u2028\u2029]", text)
+    prefix = max(len(re.match(r"[ \t?:-]*", line).group()) for line in starts)  # type: ignore[union-attr]
+    return text.count("[") + text.count("{") + 2 * prefix + 2
+
+
 deep_documents = st.recursive(
     scalars,
     lambda inner: (
@@ -213,8 +225,15 @@ deep_documents = st.recursive(
 
 
 @settings(max_examples=200, deadline=None)
-@given(deep_documents, st.sampled_from([None, True, False]), st.integers(1, 4))
-def test_depth_bound_is_an_upper_bound(doc: object, flow: bool | None, offset: int) -> None:
+@given(
+    deep_documents,
+    st.sampled_from([None, True, False]),
+    st.integers(1, 4),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_depth_bound_is_an_upper_bound(
+    doc: object, flow: bool | None, offset: int, newline: str
+) -> None:
     """The cheap bound that lets real files skip the event scan never under-counts."""
     from io import StringIO
 
@@ -225,14 +244,17 @@ def test_depth_bound_is_an_upper_bound(doc: object, flow: bool | None, offset: i
     yaml.indent(mapping=2, sequence=offset + 1, offset=offset - 1 if offset > 1 else 0)
     stream = StringIO()
     yaml.dump({"root": doc}, stream)
-    text = stream.getvalue()
+    text = stream.getvalue().replace("\n", newline)
     try:
         depth = actual_depth(text)
     except Exception:  # the dumper writes a few keys (":0") it cannot read back
         assume(False)
-    assert yamlio._depth_bound(text) >= depth, text
+    bound = depth_bound(text)
+    assert bound >= depth, text
+    for limit in range(max(0, bound - 3), bound + 3):
+        assert yamlio._bound_exceeds(text, limit) == (bound > limit)
 
 
 @pytest.mark.parametrize("path", sorted(CATALOG_DIR.glob("*.yaml")), ids=lambda p: p.name)
 def test_real_files_skip_the_event_scan(path: Path) -> None:
-    assert yamlio._depth_bound(path.read_text(encoding="utf-8")) <= yamlio.MAX_DEPTH
+    assert not yamlio._bound_exceeds(path.read_text(encoding="utf-8"), yamlio.MAX_DEPTH)

@@ -55,6 +55,15 @@ __all__ = [
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 _META = re.compile(r"<!--\s*(source|snapshot):\s*(.*?)\s*-->")
+# A table tag in an HTML block, or a comment (to step over; unterminated, it runs to the end).
+_HTML_TABLE_TAG = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(/?(?:table|caption|colgroup|col|thead|tbody|tfoot|tr|th|td))(?=[\s/>])",
+    re.IGNORECASE | re.DOTALL,
+)
+_DELIMITER = re.compile(r":?-+:?")  # a separator row's cell
+#: A byte order mark opening the page is an encoding mark, not text; anywhere else in a cell
+#: or header, U+FEFF is refused as invisible.
+_BOM = "\ufeff"
 _SNAPSHOT_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # markdown-it's own line breaks (str.splitlines also splits on U+2028, U+0085, form feed...).
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -96,7 +105,7 @@ def _parse(text: str, path: Path) -> ScrapedPage:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ScrapeError(f"{path}:{line}: NUL character in the page")
-    return _PageReader(text, path).read()
+    return _PageReader(text.removeprefix(_BOM), path).read()
 
 
 def _line(token: Token) -> int:
@@ -143,7 +152,8 @@ class _PageReader:
         return self._finish()
 
     def _html_block(self, tok: Token) -> None:
-        """Metadata comments: `<!-- source: URL -->` and `<!-- snapshot: DATE -->`."""
+        """Metadata comments (`<!-- source: URL -->`, `<!-- snapshot: DATE -->`); an HTML
+        table where a catalog table belongs is refused, other HTML is prose."""
         for key, value in _META.findall(tok.content):
             name = "url" if key == "source" else key
             if self.source.get(name, value) != value:
@@ -152,6 +162,21 @@ class _PageReader:
                     f"contradicts {self.source[name]!r}"
                 )
             self.source[name] = value
+        self._no_html_table(tok)
+
+    def _no_html_table(self, tok: Token) -> None:
+        """Refuse table markup in an HTML block under a table's heading: a known section, or
+        one a markdown table has already sat under. Silently skipped, its rows would be lost."""
+        section = _nearest(self.headings)
+        if section not in SPEC_BY_SECTION and section not in self.seen_sections:
+            return
+        for found in _HTML_TABLE_TAG.finditer(tok.content):
+            if found.group(1) is not None:
+                offset = len(_NEWLINE.findall(tok.content, 0, found.start()))
+                raise ScrapeError(
+                    f"{self.path}:{_line(tok) + offset}: table {section!r}: HTML table markup "
+                    f"<{found.group(1)}>; only markdown tables are read"
+                )
 
     def _heading(self, tok: Token, inline: Token) -> None:
         level = int(tok.tag[1:])
@@ -235,6 +260,12 @@ class _PageReader:
         found = cell_count(self.lines[row.line - 1])
         if found != len(table.fields):
             raise ScrapeError(f"{where_row}: {found} cells, but the header has {len(table.fields)}")
+        copied = _copied_row(row.cells, table.fields)
+        if copied is not None:
+            raise ScrapeError(
+                f"{where_row}: repeats the {copied} row; a table has one header row and one "
+                "separator row, at its top"
+            )
         values: dict[str, Any] = {}
         marks: list[str] = []
         spelled_na: list[str] = []
@@ -284,6 +315,17 @@ def _table_rows(tokens: list[Token], start: int) -> tuple[int, list[_Row]]:
             rows[-1].cells.append(tok)
         i += 1
     return i, rows
+
+
+def _copied_row(cells: list[Token], fields: list[str]) -> str | None:
+    """Which row a body row copies, if any: the header (each cell spells its column's
+    header) or the separator (each cell is a `---` delimiter)."""
+    pairs = list(zip(cells, fields, strict=True))
+    if all(COLUMN_ALIASES.get(cell.content) == name for cell, name in pairs):
+        return "header"
+    if all(_DELIMITER.fullmatch(cell.content) for cell, _ in pairs):
+        return "separator"
+    return None
 
 
 def _spec_for(section: str, parents: list[str], where: str) -> TableSpec:

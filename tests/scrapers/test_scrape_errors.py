@@ -187,6 +187,47 @@ CASES = [
         chat("| Meta | L2 | meta-llama/L2\x00 | 8192 | FP8 |\n"),
         [":10:", "NUL character"],
     ),
+    (
+        "header-row-repeated-in-the-body",  # not a model named 'API Model String'
+        chat(GOOD, HEADER.split("\n")[0] + "\n", "| Meta | L2 | meta-llama/L2 | 1 | FP8 |\n"),
+        [":11:", "'Chat Models'", "row 2", "repeats the header row"],
+    ),
+    (
+        "header-row-repeated-with-other-spellings",
+        chat(
+            GOOD,
+            "| Organization | Model Name | Model String for API | Context Window "
+            "| Quantization |\n",
+        ),
+        [":11:", "row 2", "repeats the header row"],
+    ),
+    (
+        "separator-row-repeated-in-the-body",  # not a model named '---'
+        chat(GOOD, "| --- | :-- | --- | --: | :-: |\n"),
+        [":11:", "'Chat Models'", "row 2", "repeats the separator row"],
+    ),
+    (
+        "html-table-under-a-known-heading",
+        META + "## Serverless Models\n\n### Chat Models\n\n"
+        "<table>\n<tr><td>Meta</td><td>meta-llama/Llama</td></tr>\n</table>\n",
+        [":8:", "table 'Chat Models'", "HTML table markup <table>"],
+    ),
+    (
+        "html-rows-after-a-markdown-table",  # a heading the vocabulary does not declare
+        chat(GOOD, heading="### Text To Speech Models")
+        + "\n<!-- <table> -->\n<TR><td>x</td></TR>\n",
+        [":13:", "table 'Text To Speech Models'", "HTML table markup <TR>"],
+    ),
+    (
+        "byte-order-mark-in-a-cell",  # only a page's first character may be a BOM
+        chat("| Meta | L2 | \ufeffmeta-llama/L2 | 8192 | FP8 |\n"),
+        [":10:", "row 1", "column 'API Model String'", "U+FEFF"],
+    ),
+    (
+        "byte-order-mark-in-a-header",
+        chat(GOOD, header=HEADER.replace("| Organization", "| \ufeffOrganization")),
+        [":8:", "header", "column 1", "U+FEFF"],
+    ),
 ]
 
 
@@ -307,6 +348,51 @@ def test_escaped_or_quoted_asterisk_is_data_not_a_footnote() -> None:
             "quantization": "FP8*",
         }
     ]
+
+
+def test_byte_order_mark_opening_the_page_is_not_text(tmp_path: Path) -> None:
+    """Regression: a BOM hid the first `<!-- source -->` comment, so the url was lost."""
+    text = chat(GOOD)
+    plain = parse_text(text, Path("page.md"))
+    marked = parse_text("\ufeff" + text, Path("page.md"))
+    assert (
+        marked.source
+        == plain.source
+        == {
+            "url": "https://example.test/page",
+            "snapshot": "2025-03-04",
+        }
+    )
+    assert marked.to_json() == plain.to_json()
+    from_file = parse_file(write(tmp_path, "\ufeff" + text))
+    assert from_file.to_json() == plain.to_json()
+    # Line numbers are those of the page as an editor shows it, BOM or not.
+    _, message = error_of(tmp_path, "\ufeff" + chat("| Meta | L2 | a/b | 32K | FP8 |\n"))
+    assert ":10: table 'Chat Models', row 1" in message
+
+
+def test_rows_that_merely_contain_header_words_are_data() -> None:
+    rows = rows_of(chat("| Organization | Model Name | org/x | 8192 | FP8 |\n"))
+    assert rows[0]["organization"] == "Organization"
+    assert rows[0]["model_name"] == "Model Name"
+
+
+def test_html_that_is_not_a_table_is_prose() -> None:
+    """Comments (the page's own metadata among them) and other HTML blocks are accepted
+    anywhere; an HTML table is refused only where a catalog table belongs."""
+    page = (
+        META
+        + "<div>Intro <b>prose</b></div>\n\n"
+        + "## Notes\n\n<table><tr><td>not a catalog table</td></tr></table>\n\n"
+        + "## Serverless Models\n\n### Chat Models\n\n"
+        + "<!-- a comment that mentions <table> and <tr> -->\n\n<p>Note.</p>\n\n"
+        + HEADER
+        + GOOD
+        + "\n<div>Footnote</div>\n"
+    )
+    parsed = parse_text(page, Path("page.md"))
+    assert [t.spec.table for t in parsed.tables] == ["serverless-chat"]
+    assert [r["model"] for r in parsed.tables[0].rows] == ["meta-llama/Llama"]
 
 
 def test_table_with_no_rows_and_new_serverless_category() -> None:

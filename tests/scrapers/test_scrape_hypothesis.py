@@ -7,7 +7,8 @@ and invisible characters), integers, and the none spellings, written as markdown
 careful author would: ASCII punctuation backslash-escaped, or inside a code span or a link,
 with an optional bare footnote marker. The oracle below states the scraper's contract
 independently: trim, refuse invisible characters, strip the marker, N/A and - are none,
-integer columns take plain digits only, model ids are required and unique.
+integer columns take plain digits only, model ids are required and unique, and a body row
+that copies the header or the separator row is refused.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ MD_TRIM = "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u
 MD_TRIM += "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
 INTEGER = re.compile(r"0|[1-9][0-9]*")
+DELIMITER = re.compile(r":?-+:?")
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,12 @@ def oracle(headers: list[str], rows: list[list[Cell]]) -> list[dict[str, Any]] |
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=1):
+        # What markdown-it keeps of each cell's markdown: trimmed of CommonMark whitespace.
+        written = [render(c).strip(MD_TRIM) for c in row]
+        if all(COLUMN_ALIASES.get(w) == f for w, f in zip(written, fields, strict=True)):
+            return f"row {number}: repeats the header row"
+        if all(DELIMITER.fullmatch(w) for w in written):
+            return f"row {number}: repeats the separator row"
         record: dict[str, Any] = {}
         marks: list[str] = []
         na: list[str] = []
@@ -176,8 +184,14 @@ def check(headers: list[str], rows: list[list[Cell]]) -> None:
     assert table.rows == want, text
 
 
+HEADER_AGAIN = [Cell("Organization", "escaped", False), Cell("Base Model String", "escaped", False)]
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
+# A body row that copies the header is not a model named "Base Model String".
+@example(table=(["Organization", "Base Model String"], [HEADER_AGAIN]))
+@example(table=(["Organization", "API Model String"], [HEADER_AGAIN]))  # (another spelling)
 def test_generated_tables_parse_exactly_or_fail_located(
     table: tuple[list[str], list[list[Cell]]],
 ) -> None:

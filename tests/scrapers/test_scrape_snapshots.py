@@ -158,3 +158,22 @@ def test_parse_text_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == (
         "serverless-lora-bases: 5 rows (Serverless LoRA base models)\n"
     )
+
+
+@pytest.mark.parametrize("snapshot", sorted({e[0] for e in EXPECTED}))
+def test_a_byte_order_mark_changes_nothing(
+    snapshot: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A page saved with a UTF-8 BOM reads exactly like the same page without one (the BOM
+    used to hide the page's `<!-- source -->` comment)."""
+    plain = tmp_path / "plain" / snapshot
+    marked = tmp_path / "marked" / snapshot
+    for path, prefix in ((plain, b""), (marked, b"\xef\xbb\xbf")):
+        path.parent.mkdir()
+        path.write_bytes(prefix + (SNAPSHOTS / snapshot).read_bytes())
+    outputs = []
+    for path in (plain, marked):
+        assert main(["parse", str(path), "--json"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert '"url": "https://docs.together.ai/' in outputs[1]

@@ -2,8 +2,10 @@
 
 Everything is rendered into memory first, then checked against the catalog it came from
 (the docs parsed back by the scraper, the JSON loaded back, the Python data read back with
-`ast`), and only then written: the new tree is built in a temporary sibling folder and
-swapped in with renames, so a failing template or check leaves the old tree as it was.
+`ast`), and only then written: the new tree is built in a sibling folder, every file and
+folder fsynced, and swapped in with one atomic exchange (`codegen/swap.py`), so a failing
+template, check or write, or a run killed at any instant, leaves the old tree or the new one,
+never a mix; the next run removes what a killed one left beside it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from jinja2 import Environment, TemplateError
 from catalog import yamlio
 from catalog.contents import Catalog
 from catalog.load import ROOT
-from codegen import context, schemas
+from codegen import context, schemas, swap
 from codegen.render import GENERATED_BY, TEMPLATES_DIR, RenderError, environment, render
 
 OUT_DIR = ROOT / "generated"
@@ -201,46 +203,120 @@ def foreign_file(files: Files, out: Path) -> str | None:
     return None
 
 
-def write_tree(files: Files, out: Path) -> None:
-    """Build the tree beside `out`, then swap it in; on any failure `out` is as it was.
+def unwritable(out: Path) -> Path | None:
+    """A folder generate would have to change but may not (the nearest existing ancestor of
+    `out`, or any folder of the tree now at `out`, since the old tree is deleted), or None."""
+    anchor = out.parent
+    while not anchor.exists() and anchor != anchor.parent:
+        anchor = anchor.parent
+    if anchor.is_dir() and not os.access(anchor, os.W_OK | os.X_OK):
+        return anchor
+    if out.is_dir() and not out.is_symlink():
+        for dirpath, _dirnames, _files in os.walk(out):
+            if not os.access(dirpath, os.W_OK | os.X_OK):
+                return Path(dirpath)
+    return None
 
-    Raises GenerateError, writing nothing, when `out` is not a folder or holds a file that
-    generate did not write.
+
+def _refuse(files: Files, out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise GenerateError(f"refusing to replace {out}: it is not a folder")
+    foreign = foreign_file(files, out) if out.is_dir() else None
+    if foreign is not None:
+        raise GenerateError(
+            f"refusing to replace {out}: it holds {foreign}, which generate did not write "
+            "(choose an empty folder or a generated one)"
+        )
+    locked = unwritable(out)
+    if locked is not None:
+        raise GenerateError(f"refusing to write {out}: {locked} is not writable; nothing changed")
+
+
+def _folders(files: Files) -> list[str]:
+    """Every folder the files need, each after its parent."""
+    found = {
+        "/".join(parts[:i])
+        for rel in files
+        for parts in [rel.split("/")[:-1]]
+        for i in range(1, len(parts) + 1)
+    }
+    return sorted(found, key=lambda rel: rel.split("/"))
+
+
+def _build(files: Files, staging: Path) -> None:
+    """Write every file under `staging`, each fsynced, then fsync the folders."""
+    step = staging
+    try:
+        folders = _folders(files)
+        for rel in folders:
+            step = staging / rel
+            os.mkdir(step)
+        for rel, text in files.items():
+            step = staging / rel
+            with open(step, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        step = staging
+        os.chmod(staging, yamlio.dir_mode())  # mkdtemp's 0700 would hide the tree
+        for rel in reversed(folders):
+            step = staging / rel
+            swap.fsync_dir(step)
+        step = staging
+        swap.fsync_dir(staging)
+        step = staging.parent
+        swap.fsync_dir(staging.parent)  # the staging folder's own entry
+    except OSError as exc:
+        if exc.errno is None or exc.filename is not None:
+            raise
+        raise type(exc)(exc.errno, exc.strerror, str(step)) from exc
+
+
+def _unchanged(exc: OSError, out: Path) -> OSError:
+    """`exc`, saying that `out` was left as it was (when it carries an errno to say it with)."""
+    if exc.errno is None:
+        return exc
+    note = f"{exc.strerror}; {out} was left as it was"
+    return type(exc)(exc.errno, note, exc.filename, None, exc.filename2)
+
+
+def write_tree(files: Files, out: Path) -> None:
+    """Build the tree beside `out`, make it durable, then swap it in in one step
+    (`codegen/swap.py`); on any failure before the swap `out` is as it was.
+
+    First undoes what an interrupted run left beside `out`. Raises GenerateError, writing
+    nothing, when `out` is not a folder, holds a file that generate did not write, or is not
+    writable. Once the new tree is in place, failing to delete the old one is only a warning
+    (the next run deletes it).
     """
     out = out.resolve()
-    if out.exists():
-        if not out.is_dir():
-            raise GenerateError(f"refusing to replace {out}: it is not a folder")
-        foreign = foreign_file(files, out)
-        if foreign is not None:
-            raise GenerateError(
-                f"refusing to replace {out}: it holds {foreign}, which generate did not write "
-                "(choose an empty folder or a generated one)"
-            )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    old = out.parent / f".{out.name}.old-{staging.name.rsplit('-', 1)[-1]}"
+    for line in swap.recover(out):
+        print(f"generate: {line}", file=sys.stderr)
+    _refuse(files, out)
+    staging: Path | None = None
     try:
-        for rel, text in files.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        os.chmod(staging, yamlio.dir_mode())  # mkdtemp's 0700 would hide the tree
-        moved = False
-        if out.exists():
-            os.replace(out, old)
-            moved = True
-        try:
-            os.replace(staging, out)
-        except BaseException:
-            if moved:  # put the old tree back rather than leave no tree at all
-                os.replace(old, out)
-            raise
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not out.parent.is_dir():
+            out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=swap.staging_prefix(out), dir=out.parent))
+        _build(files, staging)
+        previous = swap.publish(staging, out)
+    except BaseException as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _unchanged(exc, out) from exc
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        swap.fsync_dir(out.parent)
+        if previous is not None:
+            shutil.rmtree(previous)
+    except OSError as exc:
+        where = exc.filename or out.parent
+        print(
+            f"generate: warning: {out} is written, but {where}: {exc.strerror}; "
+            "the next run cleans up",
+            file=sys.stderr,
+        )
 
 
 def run_generate(

@@ -1,8 +1,8 @@
 """The maintainer CLI's edges: what it refuses to load, overwrite or leave behind.
 
 Each test pins one reviewed failure: a missing table loading silently, a waiver naming a
-rule or table that does not exist, `--out` wiping a folder that is not generated/, a crash
-between the two renames, tracebacks on a closed pipe or a bad path, and files left at 0600.
+rule or table that does not exist, `--out` wiping a folder that is not generated/, a failed
+swap, tracebacks on a closed pipe or a bad path, and files left at 0600.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from catalog import yamlio
 from catalog.load import ROOT, CatalogError, load_catalog
 from catalog.tables import TABLES
-from codegen import yaml_schema
+from codegen import swap, yaml_schema
 from codegen.__main__ import main
 from codegen.generate import GenerateError, write_tree
 from codegen.render import GENERATOR
@@ -188,21 +188,28 @@ def test_write_tree_into_an_empty_or_new_folder(tmp_path: Path) -> None:
         assert tree(tmp_path / name) == {k: v.encode() for k, v in FILES.items()}
 
 
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
 def test_failed_swap_puts_the_old_tree_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
 ) -> None:
     out = tmp_path / "out"
     write_tree(FILES, out)
     before = tree(out)
-    real_replace = os.replace
+    real_rename = os.rename
 
-    def failing(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+    def renameat2(src: Path, dst: Path, flags: int) -> None:
+        if exchange:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        raise OSError(errno.EINVAL, "Invalid argument")  # no RENAME_EXCHANGE here
+
+    def rename(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
         if Path(src).name.startswith(".out.new-"):
-            raise OSError(28, "No space left on device")  # after out was moved aside
-        real_replace(src, dst)
+            raise OSError(errno.ENOSPC, "No space left on device")  # after out was moved aside
+        real_rename(src, dst)
 
-    monkeypatch.setattr(os, "replace", failing)
-    with pytest.raises(OSError, match="No space left"):
+    monkeypatch.setattr(swap, "renameat2", renameat2)
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError, match=f"No space left on device; {out} was left as it was"):
         write_tree({**FILES, "docs/a.md": "# B\n"}, out)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        code = _run(args)
+        code = _generate(args) if args.command == "generate" else _run(args)
         sys.stdout.flush()  # a reader that left surfaces here, not as a warning at exit
         return code
     except BrokenPipeError:  # `python -m codegen check | head`: the reader left; not an error
@@ -69,6 +69,21 @@ def _run(args: argparse.Namespace) -> int:
     from codegen.generate import run_generate
 
     return run_generate(catalog, check=args.check, out=args.out)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    """generate: under the catalog's writer lock, so that two runs (or a reconcile) never
+    interleave; `--check` only reads, so it takes none (a read-only checkout can run it)."""
+    if args.check or not args.catalog.is_dir():  # a missing catalog: load_catalog says so
+        return _run(args)
+    from catalog import lock
+
+    try:
+        with lock.writer_lock(args.catalog, timeout=lock.DEFAULT_TIMEOUT, who="generate"):
+            return _run(args)
+    except lock.LockTimeout as exc:
+        print(f"generate: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -188,12 +188,14 @@ def foreign_file(files: Files, out: Path) -> str | None:
     it (neither an output nor carrying the generated-file header), or None.
 
     `--out catalog` must not wipe the source of truth. Interpreter caches do not count; a
-    symlink does, since generate never writes one.
+    symlink does, since generate never writes one. Visible names are reported before hidden
+    ones (the catalog's lock file is not the interesting one).
     """
     for dirpath, dirnames, filenames in os.walk(out):
         base = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_PARTS)
-        for name in [*sorted(filenames), *(d for d in dirnames if (base / d).is_symlink())]:
+        links = [d for d in dirnames if (base / d).is_symlink()]
+        for name in sorted([*filenames, *links], key=lambda n: (n.startswith("."), n)):
             path = base / name
             rel = path.relative_to(out).as_posix()
             if path.suffix == ".pyc" and not path.is_symlink():

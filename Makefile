@@ -33,7 +33,7 @@ validate: $(STAMP) ## only load catalog/ through the pydantic models (check does
 check: $(STAMP) ## run the consistency rules against the waivers
 	$(PY) -m codegen check
 
-generate: $(STAMP) ## render generated/ from catalog/
+generate: $(STAMP) check ## render generated/ from catalog/ (after check passes; generate re-checks)
 	$(PY) -m codegen generate
 
 check-generated: $(STAMP) ## fail when generated/ is stale

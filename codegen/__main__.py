@@ -68,7 +68,7 @@ def _run(args: argparse.Namespace) -> int:
         return run_check(catalog, as_json=args.json, use_waivers=not args.no_waivers)
     from codegen.generate import run_generate
 
-    return run_generate(catalog, check=args.check, out=args.out)
+    return run_generate(catalog, check=args.check, out=args.out, rules=True)
 
 
 def _generate(args: argparse.Namespace) -> int:

@@ -321,16 +321,44 @@ def write_tree(files: Files, out: Path) -> None:
         )
 
 
+def unchecked(catalog: Catalog) -> str | None:
+    """Why `catalog` may not be published: its unwaived violations and stale waivers, as
+    `python -m codegen check` finds them (only counted here), or None when it passes."""
+    from catalog.check import check as check_rules
+
+    report = check_rules(catalog, use_waivers=True)
+    if report.ok:
+        return None
+    return (
+        f"the catalog fails its consistency rules ({len(report.violations)} unwaived "
+        f"violations, {len(report.stale)} stale waivers); nothing was written. "
+        "Run `python -m codegen check` for the list, then fix the catalog or its waivers"
+    )
+
+
 def run_generate(
     catalog: Catalog,
     check: bool,
     out: Path | None,
     templates: Path = TEMPLATES_DIR,
     runtime: Path = RUNTIME_DIR,
+    *,
+    rules: bool = False,
 ) -> int:
+    """Render, verify and write (or, with `check`, compare) the tree; the exit status.
+
+    With `rules` (as `python -m codegen generate` always runs it) a catalog that fails the
+    consistency rules is refused first, exit 1: nothing unchecked is published, and
+    `--check` does not call a tree current that generate would refuse to write. Tests
+    rendering deliberately rule-breaking catalogs leave it off.
+    """
     from codegen.verify import VerifyError, verify
 
     target = out if out is not None else OUT_DIR
+    refusal = unchecked(catalog) if rules else None
+    if refusal is not None:
+        print(f"generate: error: {refusal}", file=sys.stderr)
+        return 1
     try:
         files = render_all(catalog, templates, runtime)
         verify(catalog, files)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from catalog import yamlio
+from catalog import transaction, yamlio
 from catalog.contents import Catalog
 from catalog.models import Notes, Table
 from catalog.rules import RULES
@@ -107,6 +107,7 @@ def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
 
     if not catalog_dir.is_dir():
         raise CatalogError(f"{catalog_dir}: not a catalog folder")
+    transaction.recover(catalog_dir)  # finish or undo a change a dead run left half-done
     order = {spec.table: i for i, spec in enumerate(TABLES)}
     tables = [load_table(p) for p in table_files(catalog_dir)]
     tables.sort(key=lambda t: (order.get(t.table, len(order)), t.table))

@@ -1,4 +1,4 @@
-"""`python -m scrapers parse|reconcile`: the maintainer's entry to the data-in half."""
+"""`python -m scrapers parse|reconcile|fetch`: the maintainer's entry to the data-in half."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from catalog.load import CATALOG_DIR, CatalogError
 from catalog.yamlio import YamlError
+from scrapers import fetch
 from scrapers.diff import ReconcileDiff, RemovalRefused
 from scrapers.parse import ScrapeError, parse_file
 from scrapers.reconcile import reconcile
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         help="accept rows and non-null cells gone from the docs",
     )
     rec.add_argument("--json", action="store_true", help="machine-readable report")
+    fetch.add_parser(sub)
     return parser
 
 
@@ -54,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
+        if args.command == "fetch":
+            return fetch.command(args)  # reports its own errors, one line each, exit 2
         if args.command == "parse":
             pages = [parse_file(f) for f in args.files]
             tables = [t for p in pages for t in p.to_json()]

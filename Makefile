@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := all
-.PHONY: all help setup reconcile yaml-schema validate check generate check-generated test pytest lint bench fuzz clean
+.PHONY: all help setup refresh reconcile yaml-schema validate check generate check-generated test pytest lint bench fuzz clean
 
 all: setup reconcile yaml-schema check generate ## set up .venv, then scrape -> reconcile -> check (loads and validates) -> generate
 
@@ -23,6 +23,12 @@ setup: $(STAMP) ## create .venv and install the project with its dev extras
 
 reconcile: $(STAMP) ## merge the bundled docs snapshots into catalog/
 	$(PY) -m scrapers reconcile
+
+refresh: $(STAMP) ## download the docs pages into dated snapshots (network), then reconcile, check, generate
+	$(PY) -m scrapers fetch
+	$(PY) -m scrapers reconcile
+	$(PY) -m codegen check
+	$(PY) -m codegen generate
 
 yaml-schema: $(STAMP) ## write catalog/schema/*.json (the YAML files' JSON Schemas) from the models
 	$(PY) -m codegen yaml-schema

@@ -4,6 +4,13 @@ Sections: import (vs litellm and genai-prices), one lookup (vs litellm and genai
 validating one fine-tuning request (vs jsonschema on the generated schema), and the
 maintainer pipeline at the real size and on 10x / 100x synthetic catalogs. `--quick` keeps
 to the real and 10x sizes with fewer repeats, for trying changes.
+
+bench/RESULTS.md names the commit it measured, so it is written only from a clean tree
+(checked before and after the run; `--force` writes anyway and says so); `--out FILE`
+writes elsewhere from any tree. `--check` exits 1 when a measured target is missed.
+
+Exit status: 0 done (with `--check`: every measured target met); 1 with `--check`, a target
+missed; 2 the results may not be written (a tree with changes) or a usage error.
 """
 
 from __future__ import annotations
@@ -41,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
         help="sections to run: import, lookup (includes validation), pipeline",
     )
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: temp)")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when a measured target is missed"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write bench/RESULTS.md from a tree with uncommitted changes (the file says so)",
+    )
     return parser
 
 
@@ -74,8 +89,28 @@ def _repeats(factor: int, quick: bool) -> int:
     return 1
 
 
+def _refused(args: argparse.Namespace, state: machine.TreeState) -> int | None:
+    refusal = machine.write_refusal(args.out, RESULTS, state, args.force)
+    if refusal is None:
+        return None
+    print(f"bench: {refusal}", file=sys.stderr)
+    return 2
+
+
+def exit_status(verdicts: list[report.Verdict], check: bool) -> int:
+    """0, or 1 under `--check` when a measured target was missed (each is logged)."""
+    missed = report.missed(verdicts)
+    for v in missed:
+        _log(f"missed: {v.target}: {v.measured}")
+    return 1 if check and missed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    state = machine.tree_state(ROOT, ignore=args.out)
+    refused = _refused(args, state)  # before minutes of work, not after
+    if refused is not None:
+        return refused
     sections = {s.strip() for s in args.only.split(",") if s.strip()}
     sizes = [1, 10] if args.quick else sorted({int(s) for s in args.sizes.split(",")})
     started = time.perf_counter()
@@ -138,11 +173,19 @@ def main(argv: list[str] | None = None) -> int:
 
     verdicts = report.targets(import_results, groups, by_factor)
     elapsed = time.perf_counter() - started
+    if machine.tree_state(ROOT, ignore=args.out) != state:
+        # Committed or edited under the run: the figures belong to no one commit.
+        changed = (*state.changes, "?? (the tree changed during the run)")
+        state = machine.TreeState(state.commit, changed)
+        refused = _refused(args, state)
+        if refused is not None:
+            return refused
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `python -m bench` (`make bench`) on {when}, in {elapsed:.0f} s; "
+        f"Written by `python -m bench` (`make bench`) on {when}, in {elapsed:.0f} s, "
+        f"measuring commit {state.describe()}; "
         "do not edit, re-run. Every figure is a median over repeated runs, each in a fresh "
         "process; the spread is min to max over those runs. How to read and re-run them: "
         "bench/README.md.",
@@ -177,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     _log(f"wrote {args.out} in {elapsed:.0f} s")
     for v in verdicts:
         _log(f"{report._verdict_cell(v.met):>12}  {v.target}: {v.measured}")
-    return 0
+    return exit_status(verdicts, args.check)
 
 
 if __name__ == "__main__":

@@ -269,6 +269,12 @@ def targets(
     return out
 
 
+def missed(verdicts: list[Verdict]) -> list[Verdict]:
+    """The targets measured and not met (`python -m bench --check` exits 1 on any); a target
+    not measured in this run is not a miss."""
+    return [v for v in verdicts if v.met is False]
+
+
 def targets_section(verdicts: list[Verdict]) -> list[str]:
     return [
         "## Targets",

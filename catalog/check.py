@@ -8,7 +8,11 @@ Exit status: 0 when every rule passes or is waived; 1 on an unwaived violation o
 waiver (exit 2, a catalog that does not load, is decided before this module runs; that
 includes a waiver naming a rule or table that does not exist, which could never match).
 
-`--json` prints one object, stable for tools:
+The human format prints what needs action, one line each: unwaived violations (`FAIL`) and
+stale waivers (`STALE`), then a one-line summary. `--verbose` lists the waived violations
+too (`waived`, with the waiver's reason), before the stale waivers.
+
+`--json` prints one object, stable for tools (every list, whatever `--verbose` says):
 
     {
       "ok": bool,
@@ -121,27 +125,30 @@ def _reason(reason: str) -> str:
     return _safe(" ".join(reason.split()))
 
 
-def format_human(report: CheckReport) -> str:
-    """One line per finding (unwaived first), then a summary line."""
+def format_human(report: CheckReport, verbose: bool = False) -> str:
+    """One line per finding that needs action (unwaived, then stale waivers) and a summary
+    line; `verbose` adds a line per waived violation after the unwaived ones."""
     lines = [_line("FAIL  ", v) for v in report.violations]
-    lines += [f"{_line('waived', v)} (waiver: {_reason(r)})" for v, r in report.waived]
+    if verbose:
+        lines += [f"{_line('waived', v)} (waiver: {_reason(r)})" for v, r in report.waived]
     lines += [
         f"STALE  {s.rule} {_safe(s.table)} {_safe(s.model)}: waiver matches no violation "
         f"(waiver: {_reason(s.reason)})"
         for s in report.stale
     ]
+    listed = " (listed with --verbose)" if report.waived and not verbose else ""
     lines.append(
         f"{'ok' if report.ok else 'FAILED'}: {len(RULES)} rules, "
-        f"{len(report.violations)} unwaived violations, {len(report.waived)} waived, "
+        f"{len(report.violations)} unwaived violations, {len(report.waived)} waived{listed}, "
         f"{len(report.stale)} stale waivers"
     )
     return "\n".join(lines)
 
 
-def run_check(catalog: Catalog, as_json: bool, use_waivers: bool) -> int:
+def run_check(catalog: Catalog, as_json: bool, use_waivers: bool, verbose: bool = False) -> int:
     report = check(catalog, use_waivers=use_waivers)
     if as_json:
         print(json.dumps(report.as_dict(), indent=2, ensure_ascii=True))
     else:
-        print(format_human(report))
+        print(format_human(report, verbose=verbose))
     return 0 if report.ok else 1

@@ -22,6 +22,11 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="run the consistency rules against the waivers")
     check.add_argument("--json", action="store_true", help="machine-readable findings")
     check.add_argument("--no-waivers", action="store_true", help="report waived violations too")
+    check.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list the waived violations too (by default: only what fails, and a summary)",
+    )
     gen = sub.add_parser("generate", help="render generated/ from catalog/")
     gen.add_argument(
         "--check", action="store_true", help="compare instead of writing; exit 1 if stale"
@@ -65,7 +70,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         from catalog.check import run_check
 
-        return run_check(catalog, as_json=args.json, use_waivers=not args.no_waivers)
+        return run_check(
+            catalog, as_json=args.json, use_waivers=not args.no_waivers, verbose=args.verbose
+        )
     from codegen.generate import run_generate
 
     return run_generate(catalog, check=args.check, out=args.out, rules=True)

@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PIP := $(PY) -m pip --quiet --disable-pip-version-check
+# VERBOSE=1: check lists the waived violations too (by default one summary line).
+CHECK := $(PY) -m codegen check$(if $(filter-out 0,$(VERBOSE)), --verbose)
 
 .DEFAULT_GOAL := all
 .PHONY: all help setup refresh reconcile yaml-schema validate check generate check-generated test pytest lint bench fuzz clean
@@ -15,8 +18,8 @@ help: ## list every target
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3)"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -e '.[dev]'
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install the project with its dev extras
@@ -27,7 +30,7 @@ reconcile: $(STAMP) ## merge the bundled docs snapshots into catalog/
 refresh: $(STAMP) ## download the docs pages into dated snapshots (network), then reconcile, check, generate
 	$(PY) -m scrapers fetch
 	$(PY) -m scrapers reconcile
-	$(PY) -m codegen check
+	$(CHECK)
 	$(PY) -m codegen generate
 
 yaml-schema: $(STAMP) ## write catalog/schema/*.json (the YAML files' JSON Schemas) from the models
@@ -36,8 +39,8 @@ yaml-schema: $(STAMP) ## write catalog/schema/*.json (the YAML files' JSON Schem
 validate: $(STAMP) ## only load catalog/ through the pydantic models (check does this too)
 	$(PY) -m codegen validate
 
-check: $(STAMP) ## run the consistency rules against the waivers
-	$(PY) -m codegen check
+check: $(STAMP) ## run the consistency rules against the waivers (VERBOSE=1 lists the waived)
+	$(CHECK)
 
 generate: $(STAMP) check ## render generated/ from catalog/ (after check passes; generate re-checks)
 	$(PY) -m codegen generate
@@ -47,7 +50,7 @@ check-generated: $(STAMP) ## fail when generated/ is stale
 
 test: pytest lint ## run every test, ruff and mypy --strict
 
-pytest: $(STAMP)
+pytest: $(STAMP) ## only the test suite (pytest), without lint
 	$(PY) -m pytest
 
 lint: $(STAMP) ## ruff and mypy --strict, generated code included
@@ -56,12 +59,12 @@ lint: $(STAMP) ## ruff and mypy --strict, generated code included
 	$(PY) -m mypy
 
 bench: $(STAMP) ## benchmarks -> bench/RESULTS.md
-	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PIP) install -e '.[dev,bench]'
 	$(PY) -m bench
 
 FUZZ_SECONDS ?= 60
 fuzz: $(STAMP) ## run each atheris fuzz target for FUZZ_SECONDS (default 60)
-	$(PY) -m pip install --quiet -e '.[dev,fuzz]'
+	$(PIP) install -e '.[dev,fuzz]'
 	$(PY) tests/pipeline/fuzz_targets.py $(FUZZ_SECONDS)
 
 clean: ## remove .venv and caches

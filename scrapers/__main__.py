@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from catalog.load import CATALOG_DIR, CatalogError
+from catalog.lock import LockTimeout
+from catalog.transaction import TransactionError
 from catalog.yamlio import YamlError
 from scrapers import fetch
 from scrapers.diff import ReconcileDiff, RemovalRefused
@@ -76,13 +78,15 @@ def _run(args: argparse.Namespace) -> int:
         _print_report(exc.report, as_json=args.json)
         print(f"reconcile: refused: {_one_line(exc)}", file=sys.stderr)
         return 1
-    except (ScrapeError, CatalogError, YamlError) as exc:
+    except (ScrapeError, CatalogError, YamlError, LockTimeout, TransactionError) as exc:
+        # TransactionError names its file (CatalogChanged: edited while reconcile ran).
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         raise  # stdout, not a file: handled by main
     except OSError as exc:  # e.g. an unwritable catalog folder
-        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""  # never "error: : ..."
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     _print_report(report, as_json=args.json)
     return 0

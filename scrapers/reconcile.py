@@ -18,8 +18,10 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from catalog import yamlio
+from catalog import transaction, yamlio
 from catalog.load import TABLE, CatalogError, load_doc, table_files, validate
+from catalog.lock import DEFAULT_TIMEOUT as LOCK_TIMEOUT
+from catalog.lock import writer_lock
 from catalog.tables import TABLES
 from catalog.yaml_comments import (
     delete_key,
@@ -286,12 +288,27 @@ def reconcile(
     *,
     dry_run: bool = False,
     allow_removals: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> ReconcileDiff:
-    """Merge `pages` into `catalog_dir`; raises RemovalRefused, ScrapeError or CatalogError.
+    """Merge `pages` into `catalog_dir`; raises RemovalRefused, ScrapeError, CatalogError,
+    LockTimeout or TransactionError (CatalogChanged: a file was edited while this ran).
 
-    Every input is checked and every output validated before the first write; each file is
-    replaced atomically.
+    Every input is checked and every output validated before the first write; the changed
+    files are then written as one transaction (all or none, even across a crash). A real
+    run holds the catalog's writer lock from its first read to its last write; a dry run
+    only reads, so it takes none (a read-only checkout can run it).
     """
+    if dry_run:
+        transaction.recover(catalog_dir)  # a dead run's half-applied change: finish it first
+        return _reconcile(pages, catalog_dir, dry_run=True, allow_removals=allow_removals)
+    with writer_lock(catalog_dir, timeout=lock_timeout, who="reconcile"):
+        transaction.recover(catalog_dir)
+        return _reconcile(pages, catalog_dir, dry_run=False, allow_removals=allow_removals)
+
+
+def _reconcile(
+    pages: list[ScrapedPage], catalog_dir: Path, *, dry_run: bool, allow_removals: bool
+) -> ReconcileDiff:
     diff = ReconcileDiff()
     texts: dict[Path, str] = {}
     existing: dict[Path, dict[str, Any]] = {}
@@ -352,18 +369,28 @@ def reconcile(
     if diff.removes and not allow_removals:
         raise RemovalRefused(diff.refusal(), diff)
     if not dry_run:
-        diff.written += _write(outputs, deletions)
+        diff.written += _write(catalog_dir, outputs, deletions, texts)
     return diff
 
 
-def _write(outputs: Mapping[Path, str], deletions: list[Path]) -> list[str]:
-    """Write every changed table (each file replaced atomically) and delete the vanished
-    ones, after every check has passed; returns the paths touched, in that order."""
-    written: list[str] = []
-    for path, text in sorted(outputs.items()):
-        yamlio.atomic_write(path, text)
-        written.append(str(path))
-    for path in deletions:
-        path.unlink()
-        written.append(str(path))
-    return written
+def _write(
+    catalog_dir: Path,
+    outputs: Mapping[Path, str],
+    deletions: list[Path],
+    read: Mapping[Path, str],
+) -> list[str]:
+    """Write every changed table and delete the vanished ones, after every check has passed,
+    as one transaction: a crash leaves all of them or none. Each file must still hold the
+    text this run `read` (None: absent), or nothing is written. Returns the paths touched."""
+    ops = [
+        transaction.Op(path.name, text.encode(), _encoded(read.get(path)))
+        for path, text in sorted(outputs.items())
+    ]
+    ops += [transaction.Op(path.name, None, _encoded(read.get(path))) for path in deletions]
+    transaction.commit(catalog_dir, ops)
+    return [str(path) for path in sorted(outputs)] + [str(path) for path in deletions]
+
+
+def _encoded(text: str | None) -> bytes | None:
+    # read_text decoded the file strictly, so encoding gives back its bytes exactly.
+    return None if text is None else text.encode()

@@ -21,13 +21,13 @@ and has no such folder: the files are then read where the generator writes them,
 ``generated/data``, ``generated/schema`` and ``generated/docs`` beside the package. Either
 way the text is the generator's, byte for byte.
 
-This module is not imported by ``import together_catalog`` (importlib.resources would cost
-the package's import time); import it where the files are wanted.
+This module is not imported by ``import together_catalog``; import it where the files are
+wanted. It reads the package folder directly, and needs importlib.resources (which costs
+more to import than all of together_catalog) only when the package is imported from a zip.
 """
 
 from __future__ import annotations
 
-from importlib import resources as _resources
 from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -69,11 +69,21 @@ def _candidates(name: str) -> list[Traversable]:
     generator's output folder beside the package (a checkout or an editable install)."""
     if name not in FILES:
         raise UnknownResourceError(name)
-    package = _resources.files(__package__ or "together_catalog")
+    package = _package()
     places = [package.joinpath(PACKAGED, name)]
     if isinstance(package, Path):
         places.append(package.parent / FILES[name] / name)
     return places
+
+
+def _package() -> Traversable:
+    """The package's folder: a plain directory but for a zip import."""
+    here = Path(__file__).parent
+    if here.is_dir():
+        return here
+    from importlib import resources  # a zip import: only importlib.resources reads inside it
+
+    return resources.files(__package__ or "together_catalog")
 
 
 def _locate(name: str) -> Traversable:

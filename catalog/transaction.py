@@ -136,6 +136,8 @@ def _folder_lock(catalog_dir: Path, timeout: float) -> Iterator[int]:
                         str(catalog_dir),
                     ) from None
                 time.sleep(_POLL)
+            except OSError as exc:  # e.g. ENOLCK: a file system without flock
+                raise _error(exc, catalog_dir, "locking the catalog folder") from None
         yield fd
     finally:
         os.close(fd)  # releases the lock

@@ -1,4 +1,6 @@
-"""The README's promises: it opens with the two commands, and its Python example runs as shown."""
+"""The README's promises: it opens with the two commands and says how to run the tools after
+them, its Python example runs as shown, and the package's README (README.pypi.md, the long
+description on PyPI) shows the same example and commands; both link where they say."""
 
 from __future__ import annotations
 
@@ -7,11 +9,14 @@ import io
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+PYPI_README = ROOT / "README.pypi.md"
+MAINTAINING = ROOT / "docs" / "MAINTAINING.md"
 
 
-def _blocks(language: str) -> list[str]:
-    text = README.read_text(encoding="utf-8")
+def _blocks(language: str, path: Path = README) -> list[str]:
+    text = path.read_text(encoding="utf-8")
     return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
 
 
@@ -40,3 +45,32 @@ def test_example_comments_match_the_catalog() -> None:
     assert f".max_batch_size_dpo  # {finetune_limits('Qwen/Qwen3-8B').max_batch_size_dpo} " in text
     quant = serverless_model("meta-llama/Llama-3.3-70B-Instruct-Turbo").quantization
     assert f".quantization  # {quant!r}" in text
+
+
+def test_readme_says_how_to_run_the_tools_after_make() -> None:
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    assert "activate it with `. .venv/bin/activate`" in text
+    assert "`.venv/bin/together-catalog show Qwen/Qwen3-8B`" in text
+    assert "`.venv/bin/python -m codegen check`" in text
+
+
+def test_the_package_readme_shows_the_same_example_and_commands() -> None:
+    (example,) = _blocks("python")
+    assert _blocks("python", PYPI_README)[0] == example
+
+    def cli(path: Path) -> list[str]:
+        return [b for b in _blocks("sh", path) if b.startswith("together-catalog")]
+
+    assert cli(PYPI_README) == cli(README) != []
+
+
+def test_relative_links_resolve() -> None:
+    for path in (README, MAINTAINING):
+        text = path.read_text(encoding="utf-8")
+        targets = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text)
+        local = [t for t in targets if "://" not in t]
+        assert local, path
+        for target in local:
+            assert (path.parent / target).exists(), f"{path.name}: {target}"
+    assert "[docs/MAINTAINING.md](docs/MAINTAINING.md)" in README.read_text(encoding="utf-8")
+    assert "[README.pypi.md](README.pypi.md)" in README.read_text(encoding="utf-8")

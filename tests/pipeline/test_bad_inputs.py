@@ -39,7 +39,12 @@ def reconcile_only(path: Path) -> bool:
 
 
 def state(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """The catalog's files; hidden ones (the writer lock, a transaction's staging) aside."""
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def assert_one_located_line(err: str, path: Path, expected: str) -> None:

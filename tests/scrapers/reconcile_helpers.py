@@ -15,7 +15,12 @@ PAGES = sorted(p.name for p in SNAPSHOTS_DIR.glob("*.md"))
 
 
 def state(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    """The catalog's files; hidden ones (the writer lock, a transaction's staging) aside."""
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -58,8 +58,8 @@ from together_catalog.validate import (
     validate_finetune_request,
 )
 
-#: The distribution's version. Written only here: pyproject.toml reads it from the generated
-#: copy (hatch's dynamic version), so the package and its metadata cannot disagree.
+#: The distribution's version. Written only here: pyproject.toml reads it from this file
+#: (hatch's dynamic version), so the package and its metadata cannot disagree.
 __version__ = "0.1.0"
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)

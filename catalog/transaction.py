@@ -40,36 +40,43 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-STAGING = ".txn"
-JOURNAL = "journal"
-#: Suffix of a staged file inside STAGING (so no target name can clash with JOURNAL).
-STAGED_SUFFIX = ".new"
-#: How long a transaction or a recovery waits for another one on the same folder (seconds).
-DEFAULT_TIMEOUT = 60.0
+from catalog.journal import (
+    DEFAULT_TIMEOUT,
+    JOURNAL,
+    STAGED_SUFFIX,
+    STAGING,
+    CatalogChanged,
+    Entry,
+    TransactionError,
+    checksum,
+    error_for,
+    fsync_dir,
+    journal_text,
+    read_bytes,
+    read_journal,
+    sha,
+    valid_name,
+    write_new,
+)
+
+__all__ = [
+    "JOURNAL",
+    "STAGING",
+    "CatalogChanged",
+    "Op",
+    "TransactionError",
+    "commit",
+    "needs_recovery",
+    "recover",
+]
+
 _POLL = 0.01
-_MAGIC = "together-catalog transaction 1"
-_ABSENT = "-"  # in the journal: the file did not exist before
-
-
-class TransactionError(OSError):
-    """A change to the catalog folder that failed; `filename` is the file it concerns.
-
-    Printed as `<filename>: <strerror>`, the way the CLIs print any OSError.
-    """
-
-    def __str__(self) -> str:
-        return f"{self.filename}: {self.strerror}" if self.filename else str(self.strerror)
-
-
-class CatalogChanged(TransactionError):
-    """A file was changed by someone else since the caller read it; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -82,35 +89,6 @@ class Op:
     old: bytes | None
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """One journal line: `write <new sha> <old sha or -> <name>` or `delete <old sha> <name>`."""
-
-    name: str
-    new: str | None  # checksum; None deletes
-    old: str | None  # checksum; None: the file did not exist
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _valid_name(name: str) -> bool:
-    return (
-        bool(name)
-        and name == Path(name).name
-        and not name.startswith(".")
-        and not any(c in name for c in "\n\r\0")
-    )
-
-
-def _error(
-    exc: OSError, path: Path, what: str, cls: type[TransactionError] = TransactionError
-) -> TransactionError:
-    reason = exc.strerror or str(exc)
-    return cls(exc.errno, f"{reason} ({what})", str(path))
-
-
 # --- the folder lock -------------------------------------------------------------------
 
 
@@ -120,7 +98,7 @@ def _folder_lock(catalog_dir: Path, timeout: float) -> Iterator[int]:
     try:
         fd = os.open(catalog_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
-        raise _error(exc, catalog_dir, "opening the catalog folder") from None
+        raise error_for(exc, catalog_dir, "opening the catalog folder") from None
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -137,121 +115,10 @@ def _folder_lock(catalog_dir: Path, timeout: float) -> Iterator[int]:
                     ) from None
                 time.sleep(_POLL)
             except OSError as exc:  # e.g. ENOLCK: a file system without flock
-                raise _error(exc, catalog_dir, "locking the catalog folder") from None
+                raise error_for(exc, catalog_dir, "locking the catalog folder") from None
         yield fd
     finally:
         os.close(fd)  # releases the lock
-
-
-# --- small steps, each naming its file on failure ----------------------------------------
-
-
-def _fsync_dir(path: Path, fd: int | None = None) -> None:
-    own = fd is None
-    try:
-        if fd is None:
-            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-        try:
-            os.fsync(fd)
-        except OSError as exc:
-            if exc.errno != errno.EINVAL:  # a file system that cannot sync folders
-                raise
-        finally:
-            if own:
-                os.close(fd)
-    except OSError as exc:
-        raise _error(exc, path, "syncing the folder") from None
-
-
-def _write_new(path: Path, data: bytes, what: str) -> None:
-    """Create `path` (it must not exist), write `data` and fsync it."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        raise _error(exc, path, what) from None
-
-
-def _read(path: Path) -> bytes | None:
-    """A file's bytes, or None if it does not exist."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def _checksum(path: Path) -> str | None:
-    data = _read(path)
-    return None if data is None else _sha(data)
-
-
-# --- the journal -----------------------------------------------------------------------
-
-
-def _journal_text(entries: Sequence[_Entry]) -> bytes:
-    lines = [_MAGIC]
-    for e in entries:
-        if e.new is None:
-            lines.append(f"delete {e.old} {e.name}")
-        else:
-            lines.append(f"write {e.new} {e.old or _ABSENT} {e.name}")
-    body = "".join(line + "\n" for line in lines)
-    return (body + f"end {_sha(body.encode())}\n").encode()
-
-
-def _read_journal(staging: Path) -> list[_Entry] | None:
-    """The committed operations, or None when there is no complete journal (roll back).
-
-    A journal cut short (the run died while writing it) has no `end` line. One that ends
-    but does not match its checksum, or cannot be parsed, was damaged after the commit; it
-    is not guessed at.
-    """
-    path = staging / JOURNAL
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise _error(exc, path, "reading the journal") from None
-    text = raw.decode("utf-8", "replace")
-    body, sep, last = text.rstrip("\n").rpartition("\n")
-    if not sep or not last.startswith("end ") or not text.endswith("\n"):
-        return None  # cut short: never committed
-    damaged = TransactionError(
-        errno.EIO,
-        "the transaction journal is damaged; the catalog may be half-updated: compare the "
-        f"files in {staging} with the catalog by hand, then remove {staging}",
-        str(path),
-    )
-    body += "\n"
-    if last != f"end {_sha(body.encode())}":
-        raise damaged
-    lines = body.splitlines()
-    if not lines or lines[0] != _MAGIC:
-        raise damaged
-    entries = []
-    for line in lines[1:]:
-        kind, _, rest = line.partition(" ")
-        try:
-            if kind == "write":
-                new, old, name = rest.split(" ", 2)
-                entries.append(_Entry(name, new, None if old == _ABSENT else old))
-            elif kind == "delete":
-                old, name = rest.split(" ", 1)
-                entries.append(_Entry(name, None, old))
-            else:
-                raise ValueError(kind)
-        except ValueError:
-            raise damaged from None
-        if not _valid_name(name):
-            raise damaged
-    return entries
 
 
 # --- commit, apply, discard ------------------------------------------------------------
@@ -261,9 +128,9 @@ def _check_current(catalog_dir: Path, ops: Iterable[Op]) -> None:
     for op in ops:
         path = catalog_dir / op.name
         try:
-            current = _read(path)
+            current = read_bytes(path)
         except OSError as exc:
-            raise _error(exc, path, "reading it to compare") from None
+            raise error_for(exc, path, "reading it to compare") from None
         if current != op.old:
             what = "was created" if op.old is None else "was changed or removed"
             raise CatalogChanged(
@@ -283,7 +150,7 @@ def commit(catalog_dir: Path, ops: Sequence[Op], *, timeout: float = DEFAULT_TIM
     """
     names = [op.name for op in ops]
     for name in names:
-        if not _valid_name(name):
+        if not valid_name(name):
             raise ValueError(f"not a file name in the catalog folder: {name!r}")
     if len(set(names)) != len(names):
         raise ValueError(f"a file appears twice in one transaction: {names}")
@@ -295,10 +162,10 @@ def commit(catalog_dir: Path, ops: Sequence[Op], *, timeout: float = DEFAULT_TIM
         _check_current(catalog_dir, ops)
         staging = catalog_dir / STAGING
         entries = [
-            _Entry(
+            Entry(
                 op.name,
-                None if op.new is None else _sha(op.new),
-                None if op.old is None else _sha(op.old),
+                None if op.new is None else sha(op.new),
+                None if op.old is None else sha(op.old),
             )
             for op in ops
         ]
@@ -306,19 +173,19 @@ def commit(catalog_dir: Path, ops: Sequence[Op], *, timeout: float = DEFAULT_TIM
             try:
                 os.mkdir(staging, 0o777)
             except OSError as exc:
-                raise _error(exc, staging, "creating the staging folder") from None
+                raise error_for(exc, staging, "creating the staging folder") from None
             for op in ops:
                 if op.new is not None:
-                    _write_new(
+                    write_new(
                         staging / (op.name + STAGED_SUFFIX),
                         op.new,
                         f"staging the new {op.name}",
                     )
-            _fsync_dir(staging)
-            _fsync_dir(catalog_dir, dir_fd)  # the staging folder's own entry
+            fsync_dir(staging)
+            fsync_dir(catalog_dir, dir_fd)  # the staging folder's own entry
             _check_current(catalog_dir, ops)  # an edit made while staging
-            _write_new(staging / JOURNAL, _journal_text(entries), "writing the journal")
-            _fsync_dir(staging)  # committed
+            write_new(staging / JOURNAL, journal_text(entries), "writing the journal")
+            fsync_dir(staging)  # committed
         except BaseException as exc:
             failed = _discard(staging)
             if failed is not None and isinstance(exc, OSError):
@@ -345,7 +212,7 @@ def commit(catalog_dir: Path, ops: Sequence[Op], *, timeout: float = DEFAULT_TIM
             ) from None
 
 
-def _apply(catalog_dir: Path, dir_fd: int, entries: Sequence[_Entry], *, verify: bool) -> None:
+def _apply(catalog_dir: Path, dir_fd: int, entries: Sequence[Entry], *, verify: bool) -> None:
     """Roll forward: move each staged file over its target, unlink deletions, sync.
 
     Idempotent: a staged file already moved is recognised by its target's checksum. With
@@ -356,9 +223,9 @@ def _apply(catalog_dir: Path, dir_fd: int, entries: Sequence[_Entry], *, verify:
         for e in entries:
             target = catalog_dir / e.name
             staged = staging / (e.name + STAGED_SUFFIX)
-            current = _checksum(target)
+            current = checksum(target)
             if e.new is not None:
-                sha = _checksum(staged)
+                sha = checksum(staged)
                 if sha is None and current == e.new:
                     continue  # moved already
                 if sha != e.new:
@@ -385,20 +252,20 @@ def _apply(catalog_dir: Path, dir_fd: int, entries: Sequence[_Entry], *, verify:
             try:
                 os.replace(staged, target)
             except FileNotFoundError:
-                if _checksum(target) != e.new:  # neither staged nor moved: cannot happen
+                if checksum(target) != e.new:  # neither staged nor moved: cannot happen
                     raise TransactionError(
                         errno.ENOENT, f"the staged new {e.name} is missing", str(staged)
                     ) from None
             except OSError as exc:
-                raise _error(exc, target, f"moving the new {e.name} into place") from None
+                raise error_for(exc, target, f"moving the new {e.name} into place") from None
         else:
             try:
                 os.unlink(target)
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                raise _error(exc, target, "deleting it") from None
-    _fsync_dir(catalog_dir, dir_fd)
+                raise error_for(exc, target, "deleting it") from None
+    fsync_dir(catalog_dir, dir_fd)
 
 
 def _finish(catalog_dir: Path, dir_fd: int) -> None:
@@ -410,11 +277,11 @@ def _finish(catalog_dir: Path, dir_fd: int) -> None:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise _error(exc, journal, "removing the journal") from None
+        raise error_for(exc, journal, "removing the journal") from None
     failed = _discard(staging)
     if failed is not None:
         raise failed
-    _fsync_dir(catalog_dir, dir_fd)
+    fsync_dir(catalog_dir, dir_fd)
 
 
 def _discard(staging: Path) -> TransactionError | None:
@@ -425,7 +292,7 @@ def _discard(staging: Path) -> TransactionError | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return _error(exc, staging, "listing the staging folder")
+        return error_for(exc, staging, "listing the staging folder")
     names.sort(key=lambda n: n != JOURNAL)
     for name in names:
         path = staging / name
@@ -437,13 +304,13 @@ def _discard(staging: Path) -> TransactionError | None:
             if (failed := _discard(path)) is not None:
                 return failed
         except OSError as exc:
-            return _error(exc, path, "removing it from the staging folder")
+            return error_for(exc, path, "removing it from the staging folder")
     try:
         os.rmdir(staging)
     except FileNotFoundError:
         pass
     except OSError as exc:
-        return _error(exc, staging, "removing the staging folder")
+        return error_for(exc, staging, "removing the staging folder")
     return None
 
 
@@ -480,12 +347,12 @@ def _recover_locked(catalog_dir: Path, dir_fd: int) -> str | None:
     staging = catalog_dir / STAGING
     outcome = None
     if staging.is_dir():
-        entries = _read_journal(staging)
+        entries = read_journal(staging)
         if entries is None:
             failed = _discard(staging)
             if failed is not None:
                 raise failed
-            _fsync_dir(catalog_dir, dir_fd)
+            fsync_dir(catalog_dir, dir_fd)
             outcome = "rolled back"
         else:
             _apply(catalog_dir, dir_fd, entries, verify=True)
@@ -498,15 +365,15 @@ def _recover_locked(catalog_dir: Path, dir_fd: int) -> str | None:
     try:
         strays = [n for n in os.listdir(catalog_dir) if _stray_tmp(n)]
     except OSError as exc:
-        raise _error(exc, catalog_dir, "listing it") from None
+        raise error_for(exc, catalog_dir, "listing it") from None
     for name in strays:
         try:
             os.unlink(catalog_dir / name)
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise _error(exc, catalog_dir / name, "removing a stray temporary file") from None
+            raise error_for(exc, catalog_dir / name, "removing a stray temporary file") from None
     if strays:
-        _fsync_dir(catalog_dir, dir_fd)
+        fsync_dir(catalog_dir, dir_fd)
         outcome = outcome or "cleaned"
     return outcome

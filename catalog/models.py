@@ -9,6 +9,7 @@ values it has not seen before instead of rejecting them.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -150,6 +151,32 @@ else:
 _ROW_EXTRA = frozenset(_Row.model_fields) - {"model"}
 
 
+def id_key(model: str) -> str:
+    """What two ids must not share: their NFKC form, case-folded. `openai/gpt-oss-120B`
+    beside `openai/gpt-oss-120b`, or a fullwidth letter beside its ASCII twin, would be two
+    catalog rows that a user (and most file systems and URLs) cannot tell apart."""
+    return unicodedata.normalize("NFKC", model).casefold()
+
+
+def _check_ids(table: str, rows: list[_Row]) -> None:
+    """Ids are ASCII, and no two rows' ids collide once normalised and case-folded."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        if not row.model.isascii():
+            bad = next(ch for ch in row.model if not ch.isascii())
+            raise ValueError(
+                f"table {table}: model id {row.model!r} holds the non-ASCII character "
+                f"U+{ord(bad):04X}; Together's ids are ASCII"
+            )
+        key = id_key(row.model)
+        other = seen.setdefault(key, row.model)
+        if other != row.model:
+            raise ValueError(
+                f"table {table}: model ids {other!r} and {row.model!r} differ only in case "
+                "or Unicode form"
+            )
+
+
 class _Table(_Strict):
     table: str
     source: Source
@@ -187,6 +214,7 @@ class _Table(_Strict):
                     "but they are not columns with no value"
                 )
         retired: tuple[_Row, ...] = getattr(self, "retired")  # noqa: B009 - as rows
+        _check_ids(self.table, [*rows, *retired])
         current = {row.model for row in rows}
         for index, row in enumerate(retired, start=1):
             if row.model in current:

@@ -264,6 +264,16 @@ def test_every_cli_subcommand_runs(venv: Venv) -> None:
     assert module.returncode == 0 and module.stdout == shown.stdout
 
 
+def test_the_readme_commands_are_ones_the_cli_has(venv: Venv) -> None:
+    cli = str(venv.root / "bin" / "together-catalog")
+    help_text = _ok(venv.run(cli, "--help"))
+    known = set(_subcommands(help_text)) | set(re.findall(r"--[a-z-]+", help_text))
+    text = PYPI_README.read_text(encoding="utf-8")
+    used = re.findall(r"^together-catalog (\S+)", text, flags=re.M)
+    assert used
+    assert [word for word in used if word not in known] == []
+
+
 def test_cli_version_when_it_has_one(venv: Venv) -> None:
     cli = str(venv.root / "bin" / "together-catalog")
     if "--version" not in _ok(venv.run(cli, "--help")):

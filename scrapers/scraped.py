@@ -1,5 +1,6 @@
 """What the scraper returns: a page's source record and its tables, each with its columns
-and typed rows, and their JSON form (`python -m scrapers parse --json`)."""
+and typed rows, and their JSON form (`python -m scrapers parse --json`); and the page's
+outline, what it read besides the rows (for `scrapers.reduce`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ class ScrapedTable:
     fields: list[str]
     rows: list[dict[str, Any]] = field(default_factory=list)
     models: set[str] = field(default_factory=set)
+    #: The heading as the page spells it ("Chat models"); spec.section is the declared one.
+    heading: str = ""
+
+    @property
+    def where(self) -> str:
+        """The table in messages: its heading as the page spells it."""
+        return f"table {(self.heading or self.spec.section)!r}"
 
     @property
     def columns(self) -> list[dict[str, str]]:
@@ -52,11 +60,25 @@ class ScrapedTable:
 
 
 @dataclass
+class PageOutline:
+    """What the scraper read of a page besides the cells: the provenance comments in page
+    order, the front matter's `source:`, and the source lines of each block it used (the
+    provenance lines, every heading above a table, the tables), by 0-based first line."""
+
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (key, value)
+    front_source: str | None = None
+    blocks: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
 class ScrapedPage:
     path: Path
     page: str
-    source: dict[str, str]  # url, snapshot (ISO date) when the page records them
+    #: url, snapshot (ISO date) and approximate (how an undated page's date was estimated),
+    #: when the page records them.
+    source: dict[str, str]
     tables: list[ScrapedTable]
+    outline: PageOutline = field(default_factory=PageOutline)
 
     def to_json(self) -> list[dict[str, Any]]:
         return [t.to_json(self.source) for t in self.tables]

@@ -10,35 +10,8 @@ from pathlib import Path
 import pytest
 
 from scrapers.__main__ import main
-from scrapers.parse import ScrapeError, parse_file, parse_text
-
-ROOT = Path(__file__).resolve().parents[2]
-META = "<!-- source: https://example.test/page -->\n<!-- snapshot: 2025-03-04 -->\n\n"
-HEADER = (
-    "| Organization | Model Name | API Model String | Context Length | Quantization |\n"
-    "|---|---|---|---|---|\n"
-)
-
-
-def chat(*rows: str, header: str = HEADER, heading: str = "### Chat Models") -> str:
-    return META + "## Serverless Models\n\n" + heading + "\n\n" + header + "".join(rows)
-
-
-GOOD = "| Meta | Llama | meta-llama/Llama | 8192 | FP8 |\n"
-
-
-def write(tmp_path: Path, text: str, name: str = "page.md") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def error_of(tmp_path: Path, text: str) -> tuple[Path, str]:
-    path = write(tmp_path, text)
-    with pytest.raises(ScrapeError) as info:
-        parse_file(path)
-    return path, str(info.value)
-
+from scrapers.parse import ScrapeError, parse_file
+from tests.scrapers.scrape_helpers import GOOD, HEADER, META, ROOT, chat, error_of, write
 
 # (id, page text, fragments the message must contain besides the file name)
 CASES = [
@@ -132,8 +105,8 @@ CASES = [
         [":13:", "a table without a separator row"],
     ),
     (
-        "html-in-cell",
-        chat("| Meta | L2<br>x | meta-llama/L2 | 8192 | FP8 |\n"),
+        "html-in-cell",  # (a <br> is a line break in the rendered cell: a space)
+        chat("| Meta | L2<span>x</span> | meta-llama/L2 | 8192 | FP8 |\n"),
         ["row 1", "column 'Model Name'", "HTML"],
     ),
     (
@@ -150,11 +123,6 @@ CASES = [
         "second-table-under-one-heading",
         chat(GOOD) + "\n" + HEADER + GOOD,
         ["'Chat Models'", "a second table under this heading"],
-    ),
-    (
-        "heading-without-table",
-        chat(GOOD) + "\n### Image Models\n\nNo table here.\n",
-        ["heading 'Image Models' has no table under it"],
     ),
     (
         "table-in-blockquote",
@@ -298,106 +266,3 @@ def test_no_traceback_in_a_subprocess(tmp_path: Path) -> None:
         "unit-suffixed number '32K' is ambiguous (K = 1000 or 1024?); "
         "the docs must give the exact count"
     ]
-
-
-# --- what is not an error --------------------------------------------------------------------
-
-
-def rows_of(text: str) -> list[dict[str, object]]:
-    (table,) = parse_text(text, Path("page.md")).tables
-    return table.rows
-
-
-def test_cells_are_normalised() -> None:
-    rows = rows_of(
-        chat(
-            "| Meta | [Llama](https://x.test) | `meta-llama/Llama` | 8192* | N/A |\n",
-            "|  Meta  | a \\| b | `x/y`* | - | FP8 |\n",
-        )
-    )
-    assert rows == [
-        {
-            "model": "meta-llama/Llama",
-            "organization": "Meta",
-            "model_name": "Llama",
-            "context_length": 8192,
-            "quantization": None,
-            "footnotes": ["context_length"],
-            "na": ["quantization"],
-        },
-        {
-            "model": "x/y",
-            "organization": "Meta",
-            "model_name": "a | b",
-            "context_length": None,
-            "quantization": "FP8",
-            "footnotes": ["model"],
-        },
-    ]
-
-
-def test_escaped_or_quoted_asterisk_is_data_not_a_footnote() -> None:
-    """Regression: only a bare trailing `*` marks a footnote."""
-    rows = rows_of(chat("| Meta | Star\\* | `a/b*` | 1 | FP8&#42; |\n"))
-    assert rows == [
-        {
-            "model": "a/b*",
-            "organization": "Meta",
-            "model_name": "Star*",
-            "context_length": 1,
-            "quantization": "FP8*",
-        }
-    ]
-
-
-def test_byte_order_mark_opening_the_page_is_not_text(tmp_path: Path) -> None:
-    """Regression: a BOM hid the first `<!-- source -->` comment, so the url was lost."""
-    text = chat(GOOD)
-    plain = parse_text(text, Path("page.md"))
-    marked = parse_text("\ufeff" + text, Path("page.md"))
-    assert (
-        marked.source
-        == plain.source
-        == {
-            "url": "https://example.test/page",
-            "snapshot": "2025-03-04",
-        }
-    )
-    assert marked.to_json() == plain.to_json()
-    from_file = parse_file(write(tmp_path, "\ufeff" + text))
-    assert from_file.to_json() == plain.to_json()
-    # Line numbers are those of the page as an editor shows it, BOM or not.
-    _, message = error_of(tmp_path, "\ufeff" + chat("| Meta | L2 | a/b | 32K | FP8 |\n"))
-    assert ":10: table 'Chat Models', row 1" in message
-
-
-def test_rows_that_merely_contain_header_words_are_data() -> None:
-    rows = rows_of(chat("| Organization | Model Name | org/x | 8192 | FP8 |\n"))
-    assert rows[0]["organization"] == "Organization"
-    assert rows[0]["model_name"] == "Model Name"
-
-
-def test_html_that_is_not_a_table_is_prose() -> None:
-    """Comments (the page's own metadata among them) and other HTML blocks are accepted
-    anywhere; an HTML table is refused only where a catalog table belongs."""
-    page = (
-        META
-        + "<div>Intro <b>prose</b></div>\n\n"
-        + "## Notes\n\n<table><tr><td>not a catalog table</td></tr></table>\n\n"
-        + "## Serverless Models\n\n### Chat Models\n\n"
-        + "<!-- a comment that mentions <table> and <tr> -->\n\n<p>Note.</p>\n\n"
-        + HEADER
-        + GOOD
-        + "\n<div>Footnote</div>\n"
-    )
-    parsed = parse_text(page, Path("page.md"))
-    assert [t.spec.table for t in parsed.tables] == ["serverless-chat"]
-    assert [r["model"] for r in parsed.tables[0].rows] == ["meta-llama/Llama"]
-
-
-def test_table_with_no_rows_and_new_serverless_category() -> None:
-    page = parse_text(chat(GOOD, heading="### Text To Speech Models"), Path("p.md"))
-    (table,) = page.tables
-    assert table.spec.table == "serverless-text-to-speech"
-    assert table.spec.category == "text-to-speech"
-    assert page.source == {"url": "https://example.test/page", "snapshot": "2025-03-04"}

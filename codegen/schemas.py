@@ -93,39 +93,50 @@ def load_document(doc: dict[str, Any]) -> Catalog:
 
 # --- finetune-request.schema.json --------------------------------------------------------
 
+#: The ending of a vision-language model's id (the docs' convention); the runtime validator
+#: holds the same rule (together_catalog.validate.VISION_MODEL_SUFFIX).
+VISION_MODEL_SUFFIX = "-VLM"
+
 REQUEST_SEMANTICS = """\
-A fine-tuning job request, valid exactly when the catalog allows it.
-Fields: model (required string); lora (boolean; absent or null means true); \
-training_method ("sft" or "dpo"; absent means "sft"); batch_size (integer or the string \
-"max"; absent means "max"); max_seq_length (integer; absent or null means the model's \
-default); from_checkpoint (string; absent or null allowed; passed through unchecked). \
-Any other field is invalid.
-Table: lora true, null or absent uses the LoRA table (finetune-lora); a model listed only in the \
-long-context LoRA table (finetune-lora-long-context) uses that table's row instead; a model \
-in both uses its LoRA-table row. lora false uses the Full table (finetune-full). A model \
-absent from the table chosen this way is invalid, whatever the method.
+A fine-tuning job request, valid exactly when the catalog allows it, with the meaning of the \
+Together SDK 3.1.1's client.fine_tuning.create.
+Fields: model (string) or from_checkpoint (string), not both, and one of them; lora \
+(boolean; absent or null means the API decides: LoRA from a model, the parent job's type \
+from a checkpoint); training_method ("sft" or "dpo"; absent means "sft"); batch_size \
+(integer or the string "max"; absent means "max"); max_seq_length (integer; absent or null \
+means the model's default); lora_r (integer >= 1; absent or null means the model's default \
+rank); gradient_accumulation_steps (integer >= 0; absent, null or 0 means the model's \
+default); train_vision (boolean; absent means false; true only for a vision-language model, \
+whose id ends in "-VLM"). Any other field is invalid.
+Table, for a request with a model: lora true, null or absent uses the LoRA table \
+(finetune-lora); a model listed only in the long-context LoRA table \
+(finetune-lora-long-context) uses that table's row instead; a model in both uses its \
+LoRA-table row. lora false uses the Full table (finetune-full). A model absent from the \
+table chosen this way is invalid, whatever the method. A request with from_checkpoint alone \
+continues the parent job's model: only the fields' types and plain bounds apply.
 Limits, from the chosen row, for the chosen method m (sft or dpo), all bounds inclusive: \
 batch_size is "max" or an integer with min_batch_size <= batch_size <= max_batch_size_m \
 (a row whose min exceeds its max accepts only "max"); max_seq_length is an integer with \
-1 <= max_seq_length <= context_length_m. "Integer" is JSON Schema's: a number with no \
-fractional part."""
+1 <= max_seq_length <= context_length_m; for a LoRA job, lora_r <= max_lora_rank where the \
+row publishes one. "Integer" is JSON Schema's: a number with no fractional part."""
 
 
-def _limits(row: FineTuneRow, method: str) -> dict[str, Any]:
+def _limits(row: FineTuneRow, method: str, *, lora_job: bool) -> dict[str, Any]:
     top = getattr(row, f"max_batch_size_{method}")
     context = getattr(row, f"context_length_{method}")
-    return {
-        "properties": {
-            "batch_size": {
-                "anyOf": [
-                    {"const": "max"},
-                    {"type": "integer", "minimum": row.min_batch_size, "maximum": top},
-                ]
-            },
-            # Type and lower bound are checked once at the top; null passes `maximum`.
-            "max_seq_length": {"maximum": context},
-        }
+    properties: dict[str, Any] = {
+        "batch_size": {
+            "anyOf": [
+                {"const": "max"},
+                {"type": "integer", "minimum": row.min_batch_size, "maximum": top},
+            ]
+        },
+        # Type and lower bound are checked once at the top; null passes `maximum`.
+        "max_seq_length": {"maximum": context},
     }
+    if lora_job and row.max_lora_rank is not None:
+        properties["lora_r"] = {"maximum": row.max_lora_rank}
+    return {"properties": properties}
 
 
 def request_rows(catalog: Catalog) -> dict[str, dict[str, FineTuneRow]]:
@@ -144,13 +155,16 @@ def request_rows(catalog: Catalog) -> dict[str, dict[str, FineTuneRow]]:
     return {"lora": lora, "full": rows("full")}
 
 
-def _branch(rows: dict[str, FineTuneRow], method: str, label: str) -> dict[str, Any]:
+def _branch(rows: dict[str, FineTuneRow], method: str, label: str, lora: bool) -> dict[str, Any]:
     model: Any = {"enum": list(rows)} if rows else False
     return {
         "description": f"{label}, training_method {method}: the model must be in the table.",
         "properties": {"model": model},
         "allOf": [
-            {"if": {"properties": {"model": {"const": m}}}, "then": _limits(row, method)}
+            {
+                "if": {"properties": {"model": {"const": m}}},
+                "then": _limits(row, method, lora_job=lora),
+            }
             for m, row in rows.items()
         ],
     }
@@ -171,23 +185,51 @@ def finetune_request_schema(catalog: Catalog) -> dict[str, Any]:
     for mode in ("lora", "full"):
         defs[mode] = _choose("training_method", "dpo", f"{mode}_dpo", f"{mode}_sft")
         for method in ("sft", "dpo"):
-            defs[f"{mode}_{method}"] = _branch(by_mode[mode], method, labels[mode])
+            defs[f"{mode}_{method}"] = _branch(by_mode[mode], method, labels[mode], mode == "lora")
+    given = {"not": {"type": "null"}}
     return {
         "$schema": DRAFT,
         "$comment": header("catalog/finetune-*.yaml"),
         "title": "Together fine-tuning job request",
         "description": REQUEST_SEMANTICS,
         "type": "object",
-        "required": ["model"],
         "properties": {
             "model": {"type": "string"},
-            "lora": {"type": ["boolean", "null"], "default": True},
+            "lora": {"type": ["boolean", "null"], "default": None},
             "training_method": {"enum": ["sft", "dpo"], "default": "sft"},
             "batch_size": {"anyOf": [{"type": "integer"}, {"const": "max"}], "default": "max"},
             "max_seq_length": {"type": ["integer", "null"], "minimum": 1},
+            "lora_r": {"type": ["integer", "null"], "minimum": 1},
+            "gradient_accumulation_steps": {"type": ["integer", "null"], "minimum": 0},
+            "train_vision": {"type": "boolean", "default": False},
             "from_checkpoint": {"type": ["string", "null"]},
         },
         "additionalProperties": False,
-        "allOf": [_choose("lora", False, "full", "lora")],
+        "allOf": [
+            {
+                "description": "A model or a checkpoint to start from, not both.",
+                "anyOf": [
+                    {"required": ["model"]},
+                    {"required": ["from_checkpoint"], "properties": {"from_checkpoint": given}},
+                ],
+                "not": {
+                    "required": ["model", "from_checkpoint"],
+                    "properties": {"from_checkpoint": given},
+                },
+            },
+            {
+                "description": "train_vision true needs a vision-language model.",
+                "if": {
+                    "required": ["model", "train_vision"],
+                    "properties": {"train_vision": {"const": True}},
+                },
+                "then": {"properties": {"model": {"pattern": f"{VISION_MODEL_SUFFIX}$"}}},
+            },
+            {
+                "description": "With a model: the row of the table lora chooses limits the job.",
+                "if": {"required": ["model"]},
+                "then": _choose("lora", False, "full", "lora"),
+            },
+        ],
         "$defs": defs,
     }

@@ -9,6 +9,7 @@ publishes.
 from __future__ import annotations
 
 from together_catalog._data import (
+    CONTACT_ONLY_PREFIXES,
     FULL,
     LORA,
     LORA_BASES,
@@ -35,6 +36,8 @@ __all__ = [
     "FineTuneMethod",
     "ServerlessLoraAnswer",
     "all_model_ids",
+    "contact_only_prefix",
+    "data_as_of",
     "fine_tunable_models",
     "fine_tuning_methods",
     "finetune_limits",
@@ -155,11 +158,35 @@ def _listed_in(model: str) -> tuple[str, ...]:
     return tuple(tables)
 
 
-def unknown(model: object, pool: tuple[str, ...] | list[str], where: str) -> UnknownModelError:
-    """The error for a miss: closest ids from `pool`, plus the tables that do list it."""
+def contact_only_prefix(model: str) -> str | None:
+    """The contact-only family prefix `model` belongs to, whatever its case, and with or
+    without its namespace ("Meta-Llama-3.1-405B-Instruct"); None when it belongs to none."""
+    folded = model.casefold()
+    name = folded.rpartition("/")[2]
+    for prefix in CONTACT_ONLY_PREFIXES:
+        family = prefix.casefold()
+        if folded.startswith(family) or name.startswith(family.rpartition("/")[2]):
+            return prefix
+    return None
+
+
+def contact_only_hint(prefix: str) -> str:
+    return (
+        f"models starting with {prefix!r} are fine-tuned only by arrangement with "
+        "Together's sales team, not through the API"
+    )
+
+
+def unknown(
+    model: object, pool: tuple[str, ...] | list[str], where: str, *, fine_tuning: bool = False
+) -> UnknownModelError:
+    """The error for a miss: closest ids from `pool`, plus the tables that do list it; for a
+    fine-tuning lookup of a contact-only family, a hint saying so instead of suggestions."""
     if not isinstance(model, str):
         return UnknownModelError(repr(model), (), where + " (model ids are strings)")
-    return UnknownModelError(model, closest_ids(model, pool), where, _listed_in(model))
+    prefix = contact_only_prefix(model) if fine_tuning else None
+    hint = contact_only_hint(prefix) if prefix is not None else None
+    return UnknownModelError(model, closest_ids(model, pool), where, _listed_in(model), hint)
 
 
 def finetune_limits(model: str, method: FineTuneMethod = "lora") -> FineTuneLimits:
@@ -170,7 +197,7 @@ def finetune_limits(model: str, method: FineTuneMethod = "lora") -> FineTuneLimi
         if method not in _BY_METHOD:
             raise _unknown_method(method) from None
         where = f"the {_METHOD_TITLE[method]} table ({_TABLE_OF_METHOD[method]})"
-        raise unknown(model, tuple(_BY_METHOD[method]), where) from None
+        raise unknown(model, tuple(_BY_METHOD[method]), where, fine_tuning=True) from None
     except TypeError:  # unhashable id
         raise unknown(model, (), "the fine-tuning tables") from None
 
@@ -183,7 +210,7 @@ def job_limits(model: str, *, lora: bool | None = None) -> FineTuneLimits:
     except (KeyError, TypeError):
         method = "full" if lora is False else "lora"
         where = f"the {_METHOD_TITLE[method]} table ({_TABLE_OF_METHOD[method]})"
-        raise unknown(model, tuple(rows), where) from None
+        raise unknown(model, tuple(rows), where, fine_tuning=True) from None
 
 
 def fine_tuning_methods(model: str) -> tuple[FineTuneMethod, ...]:
@@ -339,3 +366,14 @@ def table_info(table: str) -> TableInfo:
         return TABLES[table]
     except (KeyError, TypeError):
         raise ValueError(f"unknown table {table!r}; expected one of {list(TABLES)}") from None
+
+
+def data_as_of() -> dict[str, str]:
+    """Each docs page the catalog was read from -> the ISO date of its snapshot (the date the
+    rows shown for it were published as of), pages in catalog order."""
+    pages: dict[str, str] = {}
+    for info in TABLES.values():
+        known = pages.get(info.page)
+        if known is None or info.snapshot < known:  # the oldest, should tables ever disagree
+            pages[info.page] = info.snapshot
+    return pages

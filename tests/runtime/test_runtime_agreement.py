@@ -1,9 +1,12 @@
 """The Python validator and generated/schema/finetune-request.schema.json give one verdict.
 
-Requests come from the package's own strategies (valid and invalid, boundaries weighted in)
-and from an exhaustive sweep of every row's bounds +-1. The Python API spells "not given" as
-None for lora / max_seq_length / from_checkpoint; the schema spells it as an absent key, so
-those Nones are dropped before the schema sees the request.
+Requests come from the package's own strategies (valid and invalid, boundaries weighted in),
+from an exhaustive sweep of every row's bounds +-1, and from a schema rendered from a synthetic
+catalog whose rows publish what today's tables do not yet (a Max LoRA rank, a -VLM model),
+checked against the validator reading the same rows. The Python API spells "not given" as
+None for model / lora / max_seq_length / from_checkpoint / lora_r /
+gradient_accumulation_steps; the schema spells it as an absent key, so those Nones are
+dropped before the schema sees the request.
 """
 
 from __future__ import annotations
@@ -24,8 +27,19 @@ from together_catalog.testing import (
     valid_finetune_requests,
 )
 
+from catalog.contents import Catalog
+from catalog.models import FineTuneTable
+from codegen.schemas import finetune_request_schema
+
 SCHEMA = "generated/schema/finetune-request.schema.json"  # the committed one, beside the package
-OMITTED_WHEN_NONE = ("lora", "max_seq_length", "from_checkpoint")
+OMITTED_WHEN_NONE = (
+    "model",
+    "lora",
+    "max_seq_length",
+    "from_checkpoint",
+    "lora_r",
+    "gradient_accumulation_steps",
+)
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +101,18 @@ def test_boundary_sweep_agrees(schema: Draft202012Validator) -> None:
     assert any(verdicts) and not all(verdicts)
 
 
+def test_rank_and_vision_sweep_agrees(schema: Draft202012Validator) -> None:
+    """Every real row: train_vision, and the published Max LoRA rank +-1 where there is one."""
+    rows_by_lora = ((None, _data.LORA), (True, _data.LORA_LONG_CONTEXT), (False, _data.FULL))
+    for lora, rows in rows_by_lora:
+        for model, row in rows.items():
+            request = {"model": model, "lora": lora}
+            assert_agree(schema, {**request, "train_vision": True})
+            if row.max_lora_rank is not None:
+                for rank in (row.max_lora_rank, row.max_lora_rank + 1):
+                    assert_agree(schema, {**request, "lora_r": rank})
+
+
 def test_wrong_method_and_unknown_ids_agree(schema: Draft202012Validator) -> None:
     ids = [*tc.all_model_ids(), "nope/nope", "", *_data.CONTACT_ONLY_PREFIXES]
     for model in ids:
@@ -123,9 +149,101 @@ EDGES: list[dict[str, Any]] = [
     {"training_method": "SFT"},
     {"from_checkpoint": ""},
     {"from_checkpoint": 0},
+    {"model": None, "from_checkpoint": "ft-1:3"},
+    {"model": None, "from_checkpoint": "ft-1:3", "batch_size": 10**6, "lora": False},
+    {"model": None, "from_checkpoint": None},
+    {"model": None, "from_checkpoint": 7},
+    {"lora_r": 1},
+    {"lora_r": 0},
+    {"lora_r": 8.0},
+    {"lora_r": 8.5},
+    {"lora_r": True},
+    {"lora_r": 10**6, "lora": False},
+    {"gradient_accumulation_steps": 0},
+    {"gradient_accumulation_steps": -1},
+    {"gradient_accumulation_steps": 2.0},
+    {"gradient_accumulation_steps": False},
+    {"train_vision": True},
+    {"train_vision": False},
+    {"train_vision": None},
+    {"train_vision": 1},
 ]
 
 
 @pytest.mark.parametrize("edge", EDGES, ids=repr)
 def test_type_edges_agree(schema: Draft202012Validator, edge: dict[str, Any]) -> None:
     assert_agree(schema, {"model": "Qwen/Qwen3-8B", **edge})
+
+
+# --- a synthetic catalog: a Max LoRA rank and a vision-language model ----------------------
+
+QWEN = "Qwen/Qwen3-8B"
+RANKED = "acme/Ranked-8B-Instruct"
+VLM = "acme/Vision-8B-Instruct-VLM"
+
+
+@pytest.fixture
+def synthetic(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> Draft202012Validator:
+    """The request schema of a catalog holding RANKED (rank 64, LoRA only) and VLM (LoRA and
+    Full) beside Qwen3-8B, and the validator reading the same rows."""
+    from together_catalog import _checks, lookup, validate
+
+    base = catalog.lora_index[QWEN]
+    lora_rows = (
+        base,
+        base.model_copy(update={"model": RANKED, "max_lora_rank": 64}),
+        base.model_copy(update={"model": VLM}),
+    )
+    full_rows = (base.model_copy(update={"model": VLM}),)
+    tables = {}
+    for table_id, table in catalog.tables.items():
+        if isinstance(table, FineTuneTable) and table.method in ("lora", "full"):
+            rows = lora_rows if table.method == "lora" else full_rows
+            table = table.model_copy(update={"rows": rows})
+        elif isinstance(table, FineTuneTable):
+            table = table.model_copy(update={"rows": ()})
+        tables[table_id] = table
+    doc = finetune_request_schema(Catalog(tables=tables, notes=catalog.notes))
+    Draft202012Validator.check_schema(doc)
+
+    record = _data.LORA[QWEN]
+    lora = {
+        QWEN: record,
+        RANKED: record._replace(model=RANKED, max_lora_rank=64),
+        VLM: record._replace(model=VLM),
+    }
+    full = {VLM: record._replace(model=VLM, method="full")}
+    for module in (validate, _checks, lookup):
+        monkeypatch.setattr(module, "LORA_JOB", lora)
+    for module in (validate, _checks):
+        monkeypatch.setattr(module, "FULL", full)
+    return Draft202012Validator(doc)
+
+
+SYNTHETIC: list[dict[str, Any]] = [
+    *(
+        {"model": m, "lora": lora, "lora_r": r}
+        for m in (QWEN, RANKED, VLM)
+        for lora in (None, True, False)
+        for r in (None, 0, 1, 63, 64, 65, 10**6)
+    ),
+    *(
+        {"model": m, "lora": lora, "train_vision": v}
+        for m in (QWEN, RANKED, VLM)
+        for lora in (None, False)
+        for v in (False, True, None)
+    ),
+    *(
+        {"model": m, "gradient_accumulation_steps": g, "from_checkpoint": c}
+        for m in (RANKED, None)
+        for g in (None, -1, 0, 4)
+        for c in (None, "ft-1:3")
+    ),
+]
+
+
+def test_synthetic_rank_and_vision_rules_agree(synthetic: Draft202012Validator) -> None:
+    verdicts = [assert_agree(synthetic, request) for request in SYNTHETIC]
+    assert any(verdicts) and not all(verdicts)
+    assert not tc.is_valid_finetune_request(RANKED, lora_r=65)  # the rule is really in play
+    assert tc.is_valid_finetune_request(VLM, lora=False, train_vision=True)

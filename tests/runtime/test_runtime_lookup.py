@@ -156,3 +156,51 @@ def test_serving_alias_names_the_base_for_the_fine_tunable_id() -> None:
 def test_model_with_no_base() -> None:
     answer = tc.serverless_lora_base("Qwen/Qwen3-8B")
     assert not answer.ok and answer.base is None
+
+
+@pytest.mark.parametrize(
+    ("typo", "first", "before"),
+    [
+        (  # a Turbo id: its Reference twin, ahead of a merely similar spelling
+            "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo",
+            "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
+            "meta-llama/Meta-Llama-3-8B-Instruct",
+        ),
+        ("meta-llama/Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct-Reference", None),
+        ("Llama-3.3-70B-Instruct-Turbo", "meta-llama/Llama-3.3-70B-Instruct-Reference", None),
+    ],
+)
+def test_serving_twins_rank_first(typo: str, first: str, before: str | None) -> None:
+    with pytest.raises(tc.UnknownModelError) as info:
+        tc.finetune_limits(typo)
+    suggestions = info.value.suggestions
+    assert suggestions[0] == first
+    if before is not None:
+        assert before in suggestions and suggestions.index(first) < suggestions.index(before)
+
+
+def test_a_case_slip_suggests_the_right_case_first() -> None:
+    for model in [*_data.LORA][:20]:
+        for typo in (model.lower(), model.upper(), model.swapcase()):
+            if typo == model:
+                continue
+            assert tc.errors.closest_ids(typo, tc.lora_models())[0] == model
+
+
+def test_closest_ids_twins_from_any_pool() -> None:
+    from together_catalog.errors import closest_ids
+
+    pool = ["acme/Big-9B-Instruct-Reference", "acme/Big-9B-Instruct", "acme/Big-8B-Instruct"]
+    assert closest_ids("acme/Big-9B-Instruct-Turbo", pool)[:2] == (pool[0], pool[1])
+    assert closest_ids("ACME/big-9b-instruct", pool) == ("acme/Big-9B-Instruct",)
+    assert closest_ids("zzz", pool) == ()
+
+
+def test_contact_only_family_without_namespace_is_not_unknown() -> None:
+    prefix = _data.CONTACT_ONLY_PREFIXES[0]
+    bare = prefix.rpartition("/")[2] + "-Instruct"
+    assert tc.lookup.contact_only_prefix(bare) == prefix
+    with pytest.raises(tc.UnknownModelError) as info:
+        tc.job_limits(bare)
+    assert info.value.hint is not None and prefix in info.value.hint
+    assert [v.code for v in tc.check_finetune_request(bare)] == ["contact-only"]

@@ -12,54 +12,70 @@ import copy
 import inspect
 import pickle
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from together_catalog import _data
 from together_catalog._frozen import Frozen
 from together_catalog._records import FineTuneLimits, LoraBase, ServerlessModel, TableInfo
 
+from catalog.columns import TableKind, columns_of
+
 REQUIRED = inspect.Parameter.empty
 
-#: The dataclasses' fields, in order, with their defaults (REQUIRED: none), as the runtime
-#: contract in HELPERS.md names them.
-FIELDS: dict[type[Frozen], tuple[tuple[str, object], ...]] = {
+#: The fields every record has had since the dataclasses, in order: the runtime contract. Later
+#: declared columns (catalog/columns.py) join in declaration order, before the footnotes.
+CLASSIC: dict[type[Frozen], tuple[str, ...]] = {
     FineTuneLimits: (
-        ("model", REQUIRED),
-        ("method", REQUIRED),
-        ("organization", REQUIRED),
-        ("model_name", REQUIRED),
-        ("context_length_sft", REQUIRED),
-        ("context_length_dpo", REQUIRED),
-        ("max_batch_size_sft", REQUIRED),
-        ("max_batch_size_dpo", REQUIRED),
-        ("min_batch_size", REQUIRED),
-        ("footnotes", ()),
-        ("note", None),
+        "model",
+        "method",
+        "organization",
+        "model_name",
+        "context_length_sft",
+        "context_length_dpo",
+        "max_batch_size_sft",
+        "max_batch_size_dpo",
+        "min_batch_size",
+        "footnotes",
+        "note",
     ),
+    ServerlessModel: (
+        "model",
+        "category",
+        "organization",
+        "model_name",
+        "context_length",
+        "quantization",
+        "default_steps",
+        "model_size",
+        "embedding_dimension",
+        "max_doc_size_tokens",
+        "max_docs",
+        "endpoint",
+        "footnotes",
+        "note",
+    ),
+    LoraBase: ("model", "organization", "model_name", "quantization", "footnotes", "note"),
+}
+
+
+def _declared(kind: TableKind) -> tuple[tuple[str, object], ...]:
+    return tuple((c.field, REQUIRED) for c in columns_of(kind) if c.field != "model")
+
+
+_TAIL = (("footnotes", ()), ("note", None))
+
+#: Each record's constructor: its key fields, one per declared column, then the extras.
+FIELDS: dict[type[Frozen], tuple[tuple[str, object], ...]] = {
+    FineTuneLimits: (("model", REQUIRED), ("method", REQUIRED), *_declared("finetune"), *_TAIL),
     ServerlessModel: (
         ("model", REQUIRED),
         ("category", REQUIRED),
-        ("organization", REQUIRED),
-        ("model_name", REQUIRED),
-        ("context_length", REQUIRED),
-        ("quantization", REQUIRED),
-        ("default_steps", REQUIRED),
-        ("model_size", REQUIRED),
-        ("embedding_dimension", REQUIRED),
-        ("max_doc_size_tokens", REQUIRED),
-        ("max_docs", REQUIRED),
+        *_declared("serverless"),
         ("endpoint", REQUIRED),
-        ("footnotes", ()),
-        ("note", None),
+        *_TAIL,
     ),
-    LoraBase: (
-        ("model", REQUIRED),
-        ("organization", REQUIRED),
-        ("model_name", REQUIRED),
-        ("quantization", REQUIRED),
-        ("footnotes", ()),
-        ("note", None),
-    ),
+    LoraBase: (("model", REQUIRED), *_declared("serverless_lora_base"), *_TAIL),
     TableInfo: (
         ("table", REQUIRED),
         ("kind", REQUIRED),
@@ -73,6 +89,12 @@ FIELDS: dict[type[Frozen], tuple[tuple[str, object], ...]] = {
         ("row_count", REQUIRED),
     ),
 }
+
+
+@pytest.mark.parametrize("cls", list(CLASSIC), ids=lambda c: c.__name__)
+def test_the_classic_fields_keep_their_order(cls: type[Frozen]) -> None:
+    fields = [name for name in cls._fields if name in CLASSIC[cls]]
+    assert tuple(fields) == CLASSIC[cls]
 
 
 def every_record() -> Iterator[Frozen]:
@@ -112,18 +134,20 @@ def test_every_record_round_trips_through_each_way_of_copying_it() -> None:
 
 def test_defaults_equality_and_replace() -> None:
     row = _data.LORA["Qwen/Qwen3-8B"]
-    bare = FineTuneLimits(row.model, row.method, row.organization, row.model_name, 1, 2, 3, 4, 5)
+    later: list[Any] = [None] * (len(FIELDS[FineTuneLimits]) - 2 - 9)  # declared since 2025
+    bare = FineTuneLimits(
+        row.model, row.method, row.organization, row.model_name, 1, 2, 3, 4, 5, *later
+    )
     assert (bare.footnotes, bare.note) == ((), None)
-    assert bare == FineTuneLimits(
-        model=row.model,
-        method=row.method,
-        organization=row.organization,
-        model_name=row.model_name,
+    assert bare == row._replace(
         context_length_sft=1,
         context_length_dpo=2,
         max_batch_size_sft=3,
         max_batch_size_dpo=4,
         min_batch_size=5,
+        **dict.fromkeys(FineTuneLimits._fields[9:-2]),
+        footnotes=(),
+        note=None,
     )
     changed = row._replace(max_batch_size_dpo=99, note="n")
     assert (changed.max_batch_size_dpo, changed.note, changed.model) == (99, "n", row.model)

@@ -156,19 +156,27 @@ def test_every_type_error_at_once() -> None:
         batch_size="8",
         max_seq_length="4096",
         from_checkpoint=7,
+        lora_r="8",
+        gradient_accumulation_steps=2.5,
+        train_vision="yes",
     )
     assert found == [
         "unknown-model",
+        "model-and-checkpoint",
         "invalid-lora-type",
         "invalid-training-method",
         "invalid-batch-size-type",
         "invalid-max-seq-length-type",
+        "invalid-lora-r-type",
+        "invalid-gradient-accumulation-steps-type",
+        "invalid-train-vision-type",
         "invalid-from-checkpoint-type",
     ]
 
 
 def test_limits_still_checked_beside_a_bad_checkpoint() -> None:
     assert codes(model=QWEN, batch_size=9, from_checkpoint=1) == [
+        "model-and-checkpoint",
         "batch-size-too-large",
         "invalid-from-checkpoint-type",
     ]
@@ -182,8 +190,11 @@ def test_bool_is_not_an_int_but_whole_floats_are() -> None:
     assert codes(model=QWEN, lora=1) == ["invalid-lora-type"]
 
 
-def test_from_checkpoint_passes_through() -> None:
-    assert codes(model=QWEN, from_checkpoint="ft-abc:10") == []
+def test_from_checkpoint_replaces_the_model() -> None:
+    """SDK 3.1.1: a job starts from a model or from a checkpoint, never both, never neither."""
+    assert codes(model=None, from_checkpoint="ft-abc:10") == []
+    assert codes(model=QWEN, from_checkpoint="ft-abc:10") == ["model-and-checkpoint"]
+    assert codes(model=None) == ["unknown-model"]
 
 
 def test_raising_variant_carries_every_violation() -> None:
@@ -199,8 +210,12 @@ def test_raising_variant_carries_every_violation() -> None:
     assert tc.is_valid_finetune_request(QWEN) and not tc.is_valid_finetune_request(QWEN, lora=0)  # type: ignore[arg-type]
 
 
-def test_strategies_cover_every_code() -> None:
-    assert set(invalid_codes()) == set(tc.CODES)
+def test_strategies_cover_every_code_the_data_can_produce() -> None:
+    missing = set(tc.CODES) - set(invalid_codes())
+    assert set(invalid_codes()) <= set(tc.CODES)
+    assert missing <= {"retired-model", "lora-rank-too-large"}, missing
+    ranked = any(r.max_lora_rank is not None for r in _data.LORA.values())
+    assert ("lora-rank-too-large" in missing) == (not ranked)
 
 
 @settings(max_examples=200, deadline=None)
@@ -250,7 +265,7 @@ def _longer_context_by_scan(model: str, method: str, length: int, *, lora_job: b
 
     The validator now groups the rows by family once; this is the oracle it must agree with.
     """
-    from together_catalog.validate import family_key
+    from together_catalog._limits import family_key
 
     column = "context_length_sft" if method == "sft" else "context_length_dpo"
     key = family_key(model)
@@ -267,7 +282,7 @@ def _longer_context_by_scan(model: str, method: str, length: int, *, lora_job: b
 
 
 def test_indexed_long_context_suggestion_agrees_with_a_full_scan() -> None:
-    from together_catalog.validate import _longer_context
+    from together_catalog._limits import longer_context
 
     tables = (_data.LORA, _data.FULL, _data.LORA_LONG_CONTEXT)
     limits = {
@@ -280,7 +295,7 @@ def test_indexed_long_context_suggestion_agrees_with_a_full_scan() -> None:
             for length in lengths:
                 for lora_job in (True, False):
                     want = _longer_context_by_scan(model, method, length, lora_job=lora_job)
-                    got = _longer_context(model, method, length, lora_job=lora_job)
+                    got = longer_context(model, method, length, lora_job=lora_job)
                     assert got == want, (model, method, length, lora_job)
                     suggested += got is not None and got != model
     assert suggested > 0  # some request is pointed at a long-context variant
@@ -297,6 +312,7 @@ _any_request = st.fixed_dictionaries(
             st.sampled_from(_MODELS).map(str.lower),
             st.text(max_size=12),
             st.sampled_from([None, 42, b"Qwen/Qwen3-8B"]),
+            st.sampled_from(_MODELS).map(lambda m: m.rpartition("/")[2]),
         ),
         "lora": st.sampled_from([None, True, False, "yes", 1, 0]),
         "training_method": st.sampled_from(["sft", "dpo", "ppo", "SFT", None, 1]),
@@ -313,6 +329,11 @@ _any_request = st.fixed_dictionaries(
             st.sampled_from(["4096", True]),
         ),
         "from_checkpoint": st.one_of(st.none(), st.text(max_size=4), st.sampled_from([7, b"x"])),
+        "lora_r": st.one_of(st.none(), st.integers(-2, 600), st.sampled_from(["8", 8.0, True])),
+        "gradient_accumulation_steps": st.one_of(
+            st.none(), st.integers(-2, 64), st.sampled_from(["8", 2.5, False])
+        ),
+        "train_vision": st.sampled_from([False, True, None, 1, "yes"]),
     }
 )
 

@@ -13,6 +13,7 @@ from catalog.lock import LockTimeout
 from catalog.transaction import TransactionError
 from catalog.yamlio import YamlError
 from scrapers import fetch
+from scrapers import reduce as reducer
 from scrapers.diff import ReconcileDiff, RemovalRefused
 from scrapers.parse import ScrapeError, parse_file
 from scrapers.reconcile import reconcile
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
         help="accept rows and non-null cells gone from the docs",
     )
     rec.add_argument("--json", action="store_true", help="machine-readable report")
+    reducer.add_parser(sub)
     fetch.add_parser(sub)
     return parser
 
@@ -60,6 +62,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "fetch":
             return fetch.command(args)  # reports its own errors, one line each, exit 2
+        if args.command == "reduce":
+            return reducer.command(args)
         if args.command == "parse":
             pages = [parse_file(f) for f in args.files]
             tables = [t for p in pages for t in p.to_json()]

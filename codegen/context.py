@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from catalog.columns import value_columns
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, LoraBaseTable, ServerlessTable, Table
 from catalog.pages import PAGES
@@ -248,6 +249,12 @@ def python_context(catalog: Catalog) -> PythonContext:
         "reduced_limits": [(r.model, r.paid_equivalent) for r in notes.reduced_limits],
         "turbo_error": notes.serverless_lora.turbo_error,
         "serving_aliases": list(serving_aliases(catalog).items()),
+        # Not from notes.yaml: what the runtime's price lookups and capability filters read,
+        # from the column declarations (the data template takes them with the notes).
+        "price_columns": [
+            (c.field, c.unit) for c in value_columns("serverless") if c.cell in ("price", "rate")
+        ],
+        "flag_columns": [c.field for c in value_columns("serverless") if c.cell == "flag"],
     }
     return ctx
 

@@ -19,11 +19,17 @@ Quick use::
 from __future__ import annotations
 
 from together_catalog._records import FineTuneLimits, LoraBase, ServerlessModel, TableInfo
-from together_catalog.errors import FineTuneRequestError, UnknownModelError
+from together_catalog.errors import (
+    FineTuneRequestError,
+    PriceNotPublishedError,
+    UnknownModelError,
+    Violation,
+)
 from together_catalog.lookup import (
     FINETUNE_METHODS,
     ServerlessLoraAnswer,
     all_model_ids,
+    data_as_of,
     fine_tunable_models,
     fine_tuning_methods,
     finetune_limits,
@@ -52,7 +58,6 @@ from together_catalog.pricing import (
 from together_catalog.validate import (
     CODES,
     TRAINING_METHODS,
-    Violation,
     check_finetune_request,
     is_valid_finetune_request,
     validate_finetune_request,
@@ -82,10 +87,28 @@ if TYPE_CHECKING:
         ServerlessModelId,
         VisionModelId,
     )
+    from together_catalog.capability import (
+        CAPABILITIES,
+        models_with,
+        supports,
+        supports_function_calling,
+        supports_structured_outputs,
+    )
+    from together_catalog.prices import ModelPrices, Price, estimate_cost, price
 
-#: Public names served on first access by `__getattr__`: the `Literal` id aliases (which need
-#: `typing`, most of the import budget) -> the module that defines them.
+#: Public names served on first access by `__getattr__` -> the module that defines them: the
+#: `Literal` id aliases (which need `typing`, most of the import budget), and the prices and
+#: capabilities (modules built on first use, so `import together_catalog` never pays for them).
 _LAZY = {
+    "CAPABILITIES": "capability",
+    "ModelPrices": "prices",
+    "Price": "prices",
+    "estimate_cost": "prices",
+    "models_with": "capability",
+    "price": "prices",
+    "supports": "capability",
+    "supports_function_calling": "capability",
+    "supports_structured_outputs": "capability",
     "AudioModelId": "_ids",
     "ChatModelId": "_ids",
     "CodeModelId": "_ids",
@@ -120,6 +143,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "CAPABILITIES",
     "CODES",
     "FINETUNE_METHODS",
     "TRAINING_METHODS",
@@ -137,7 +161,10 @@ __all__ = [
     "LongContextLoraModelId",
     "LoraBase",
     "LoraModelId",
+    "ModelPrices",
     "ModerationModelId",
+    "Price",
+    "PriceNotPublishedError",
     "RerankModelId",
     "ServerlessLoraAnswer",
     "ServerlessLoraBaseId",
@@ -149,7 +176,9 @@ __all__ = [
     "VisionModelId",
     "all_model_ids",
     "check_finetune_request",
+    "data_as_of",
     "effective_batch_size",
+    "estimate_cost",
     "fine_tunable_models",
     "fine_tuning_methods",
     "finetune_limits",
@@ -164,6 +193,8 @@ __all__ = [
     "lora_base",
     "lora_models",
     "megapixels",
+    "models_with",
+    "price",
     "recommended_model",
     "serverless_categories",
     "serverless_categories_of",
@@ -171,6 +202,9 @@ __all__ = [
     "serverless_lora_bases",
     "serverless_model",
     "serverless_models",
+    "supports",
+    "supports_function_calling",
+    "supports_structured_outputs",
     "table_info",
     "validate_finetune_request",
 ]

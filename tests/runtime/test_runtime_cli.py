@@ -1,44 +1,21 @@
 """The user CLI: exit codes 0/1/2, readable tables, and the documented --json shapes.
 
-The error paths run the CLI in a subprocess: a reader leaving early, a closed or full stdout,
-an output encoding that cannot show the text, and --json errors (one JSON document each).
+Output under hostile streams is tested in test_runtime_cli_streams.py; the price command,
+the list filters, --version and the as-of dates in test_runtime_cli_answers.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shlex
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from together_catalog import _data
-from together_catalog.cli import main
 
-QWEN = "Qwen/Qwen3-8B"
+from tests.runtime.cli_helpers import QWEN, TOO_BIG_DPO, run
+
 VIOLATION_KEYS = ["code", "field", "message", "limit", "table", "suggestion"]
-CLI = [sys.executable, "-m", "together_catalog"]
-TOO_BIG_DPO = [
-    "--training-method",
-    "dpo",
-    "--batch-size",
-    str(_data.LORA[QWEN].max_batch_size_dpo + 1),
-]
-
-
-def cli_env(**extra: str) -> dict[str, str]:
-    """The test's environment, block-buffered (as a shell pipe is) and UTF-8 unless told."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    return {**env, "PYTHONIOENCODING": "utf-8", **extra}
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_validate_job_valid_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,7 +132,7 @@ def test_validate_job_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     )
     doc = json.loads(out)
     assert code == 1
-    assert list(doc) == ["valid", "request", "violations"]
+    assert list(doc) == ["valid", "request", "violations", "as_of"]
     assert doc["valid"] is False
     assert doc["request"] == {
         "model": QWEN,
@@ -164,6 +141,9 @@ def test_validate_job_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         "batch_size": "max",
         "max_seq_length": 0,
         "from_checkpoint": None,
+        "lora_r": None,
+        "gradient_accumulation_steps": None,
+        "train_vision": False,
     }
     assert [list(v) for v in doc["violations"]] == [VIOLATION_KEYS]
     assert doc["violations"][0]["code"] == "max-seq-length-too-small"
@@ -182,7 +162,7 @@ def test_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert "finetune-lora" in out and str(_data.LORA[QWEN].context_length_dpo) in out
     code, out, _ = run(capsys, "show", QWEN, "--json")
     doc = json.loads(out)
-    assert list(doc) == ["model", "fine_tuning", "serverless", "serverless_lora_base"]
+    assert list(doc) == ["model", "fine_tuning", "serverless", "serverless_lora_base", "as_of"]
     assert doc["fine_tuning"]["lora"]["max_batch_size_dpo"] == _data.LORA[QWEN].max_batch_size_dpo
     assert doc["fine_tuning"]["lora_long_context"] is None
     assert list(doc["serverless_lora_base"]) == ["ok", "base", "reason"]
@@ -253,7 +233,7 @@ def test_list_json(
     code, out, _ = run(capsys, "list", *flag, "--json")
     doc = json.loads(out)
     assert code == 0
-    assert list(doc) == ["selection", "table", "models"]
+    assert list(doc) == ["selection", "table", "models", "filters", "as_of"]
     assert doc["table"] in _data.TABLES
     assert [m["model"] for m in doc["models"]] == expected
 
@@ -262,7 +242,8 @@ def test_list_human_and_all(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "list", "--lora")
     lines = out.splitlines()
     assert code == 0 and lines[0].startswith("model") and set(lines[1]) <= {"-", " "}
-    assert len(lines) == 2 + len(_data.LORA)
+    assert len(lines) == 2 + len(_data.LORA) + 2  # the table, a blank line, the as-of line
+    assert lines[-1].startswith("as of: fine-tuning-models ")
     code, out, _ = run(capsys, "list", "--json")
     doc = json.loads(out)
     assert doc["selection"] == "all"
@@ -287,128 +268,3 @@ def test_show_lora_base_only_model(capsys: pytest.CaptureFixture[str]) -> None:
         assert code == 0
         assert "fine-tuning: not listed" in out
         assert "serverless LoRA base: yes" in out
-
-
-# argv and the verdict its exit code must give, whatever happens to stdout.
-VERDICTS = [
-    (["show", QWEN], 0),
-    (["show", QWEN, "--json"], 0),
-    (["list"], 0),
-    (["validate-job", "--model", QWEN], 0),
-    (["validate-job", "--model", QWEN, *TOO_BIG_DPO], 1),
-    (["validate-job", "--model", QWEN, *TOO_BIG_DPO, "--json"], 1),
-    (["show", "nope/nope"], 1),
-    (["show", "nope/nope", "--json"], 1),
-    (["list", "--serverless", "nope", "--json"], 2),
-    (["--help"], 0),
-]
-
-
-@pytest.mark.parametrize(("argv", "expected"), VERDICTS)
-def test_reader_leaving_early_keeps_the_verdict(argv: list[str], expected: int) -> None:
-    """`together-catalog ... | head`: a closed pipe ends the command quietly, with the exit
-    code of the verdict, whether it is hit mid-output or only at the last flush."""
-    read, write = os.pipe()
-    os.close(read)  # the reader is gone before the first write: deterministic
-    try:
-        result = subprocess.run(
-            [*CLI, *argv], stdout=write, stderr=subprocess.PIPE, env=cli_env(), check=False
-        )
-    finally:
-        os.close(write)
-    assert result.returncode == expected, result.stderr
-    assert b"Traceback" not in result.stderr and b"Exception ignored" not in result.stderr
-    if expected == 0:
-        assert result.stderr == b""
-
-
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash for pipefail")
-@pytest.mark.parametrize(("argv", "expected"), VERDICTS)
-def test_pipefail_head_c0_exit_code_is_the_verdict(argv: list[str], expected: int) -> None:
-    """The shell-level promise: `set -o pipefail; together-catalog ... | head -c0`."""
-    command = f"{shlex.join([*CLI, *argv])} | head -c0"
-    result = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", command],
-        capture_output=True,
-        env=cli_env(),
-        check=False,
-    )
-    assert result.returncode == expected, result.stderr
-    assert b"Traceback" not in result.stderr and b"Exception ignored" not in result.stderr
-
-
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash to close stdout")
-@pytest.mark.parametrize(("argv", "expected"), VERDICTS)
-def test_closed_stdout_keeps_the_verdict(argv: list[str], expected: int) -> None:
-    result = subprocess.run(
-        ["bash", "-c", f"{shlex.join([*CLI, *argv])} >&-"],
-        capture_output=True,
-        env=cli_env(),
-        check=False,
-    )
-    assert result.returncode == expected, result.stderr
-    assert b"Traceback" not in result.stderr
-
-
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_full_disk_keeps_the_verdict_and_says_so() -> None:
-    argv = ["validate-job", "--model", QWEN, *TOO_BIG_DPO]
-    with open("/dev/full", "w") as full:
-        result = subprocess.run(
-            [*CLI, *argv], stdout=full, stderr=subprocess.PIPE, env=cli_env(), check=False
-        )
-    assert result.returncode == 1
-    assert b"Traceback" not in result.stderr
-    assert b"output not written" in result.stderr
-
-
-NON_ASCII = "Qwen/Qwen3-8\u00c9"
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["show", NON_ASCII],
-        ["validate-job", "--model", NON_ASCII],
-        ["validate-job", "--model", QWEN, "--batch-size", "\u00e9"],
-        ["list", "--serverless", "\u00e9"],
-    ],
-)
-def test_ascii_output_encoding_never_crashes(argv: list[str]) -> None:
-    """PYTHONIOENCODING=ascii and text no ASCII can show: backslash escapes, no traceback."""
-    result = subprocess.run(
-        [*CLI, *argv], capture_output=True, env=cli_env(PYTHONIOENCODING="ascii"), check=False
-    )
-    assert result.returncode in (1, 2)
-    assert b"Traceback" not in result.stderr
-    both = result.stdout + result.stderr
-    assert both.isascii() and (b"\\xc9" in both or b"\\xe9" in both)
-
-
-@pytest.mark.parametrize("encoding", ["ascii", "utf-8"])
-@pytest.mark.parametrize(
-    "argv", [["show", NON_ASCII, "--json"], ["validate-job", "--model", NON_ASCII, "--json"]]
-)
-def test_json_output_is_ascii_and_exact_in_any_encoding(argv: list[str], encoding: str) -> None:
-    result = subprocess.run(
-        [*CLI, *argv], capture_output=True, env=cli_env(PYTHONIOENCODING=encoding), check=False
-    )
-    assert (result.returncode, result.stderr) == (1, b"")
-    assert result.stdout.isascii()
-    doc = json.loads(result.stdout)
-    text = doc["error"]["message"] if "error" in doc else doc["request"]["model"]
-    assert NON_ASCII in text
-
-
-def test_undecodable_argv_bytes_never_crash() -> None:
-    """A byte that is not UTF-8 reaches Python as a lone surrogate, which UTF-8 cannot encode."""
-    cli = [os.fsencode(arg) for arg in CLI]
-    for argv in ([b"show", b"Qwen/\xff"], [b"validate-job", b"--model", b"Qwen/\xff"]):
-        result = subprocess.run(
-            [*cli, *argv],
-            capture_output=True,
-            env=cli_env(),
-            check=False,
-        )
-        assert result.returncode == 1 and b"Traceback" not in result.stderr
-        assert b"\\udcff" in result.stdout + result.stderr

@@ -284,7 +284,7 @@ def test_model_ids_are_clean(cell: Cell) -> None:
 
 ROOT = Path(__file__).resolve().parents[2]
 #: A committed snapshot, and the full published page (MDX, preamble, prose) when it is here.
-SNAPSHOT = (ROOT / "scrapers/snapshots/serverless-models.md").read_text("utf-8")
+SNAPSHOT = (ROOT / "scrapers/snapshots/serverless-models/2025-03-04.md").read_text("utf-8")
 PUBLISHED = ROOT.parent / "shared" / "real-pages" / "serverless-models.2026-04-14.md"
 MARKUP = ["<Note>", "</Note>", "<!--", "-->", "```", "\\*", "$", "<br />"]
 NOISE = st.lists(

@@ -1,4 +1,5 @@
-"""The scraper reproduces every table of the bundled docs snapshots, row for row.
+"""The scraper reproduces every table of the bundled snapshots of the seed pages (the earliest
+versions: `<page>/<date>.md`), row for row.
 
 The expected ids are read from the snapshot files with a deliberately simple line split that
 shares no code with the scraper (no markdown-it, no alias table), so a scraper bug cannot
@@ -17,26 +18,25 @@ from scrapers.parse import ScrapedTable, parse_file
 
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "scrapers" / "snapshots"
 
+FINE_TUNING = "fine-tuning-models/2025-12-01.md"
+SERVERLESS = "serverless-models/2025-03-04.md"
+LORA_BASES = "serverless-lora-bases/2025-12-01.md"
+
 #: (snapshot, heading, catalog table, rows) as the issue states them.
 EXPECTED = [
-    ("fine-tuning-models.md", "LoRA Fine-tuning", "finetune-lora", 93),
-    (
-        "fine-tuning-models.md",
-        "LoRA Long-context Fine-tuning",
-        "finetune-lora-long-context",
-        20,
-    ),
-    ("fine-tuning-models.md", "Full Fine-tuning", "finetune-full", 51),
-    ("serverless-models.md", "Chat Models", "serverless-chat", 38),
-    ("serverless-models.md", "Image Models", "serverless-image", 9),
-    ("serverless-models.md", "Vision Models", "serverless-vision", 4),
-    ("serverless-models.md", "Audio Models", "serverless-audio", 1),
-    ("serverless-models.md", "Code Models", "serverless-code", 1),
-    ("serverless-models.md", "Language Models", "serverless-language", 3),
-    ("serverless-models.md", "Moderation Models", "serverless-moderation", 1),
-    ("serverless-models.md", "Embedding Models", "serverless-embedding", 6),
-    ("serverless-models.md", "Rerank Models", "serverless-rerank", 1),
-    ("serverless-lora-bases.md", "Serverless LoRA base models", "serverless-lora-bases", 5),
+    (FINE_TUNING, "LoRA Fine-tuning", "finetune-lora", 93),
+    (FINE_TUNING, "LoRA Long-context Fine-tuning", "finetune-lora-long-context", 20),
+    (FINE_TUNING, "Full Fine-tuning", "finetune-full", 51),
+    (SERVERLESS, "Chat Models", "serverless-chat", 38),
+    (SERVERLESS, "Image Models", "serverless-image", 9),
+    (SERVERLESS, "Vision Models", "serverless-vision", 4),
+    (SERVERLESS, "Audio Models", "serverless-audio", 1),
+    (SERVERLESS, "Code Models", "serverless-code", 1),
+    (SERVERLESS, "Language Models", "serverless-language", 3),
+    (SERVERLESS, "Moderation Models", "serverless-moderation", 1),
+    (SERVERLESS, "Embedding Models", "serverless-embedding", 6),
+    (SERVERLESS, "Rerank Models", "serverless-rerank", 1),
+    (LORA_BASES, "Serverless LoRA base models", "serverless-lora-bases", 5),
 ]
 
 ID_HEADERS = {"Model String for API", "API Model String", "Base Model String"}
@@ -115,7 +115,7 @@ def test_every_cell_matches_the_simple_reading(snapshot: str) -> None:
 
 
 def test_cell_normalisation_on_the_snapshots() -> None:
-    image = {r["model"]: r for r in scraped("serverless-models.md")["Image Models"].rows}
+    image = {r["model"]: r for r in scraped(SERVERLESS)["Image Models"].rows}
     free = image["black-forest-labs/FLUX.1-schnell-Free"]
     assert free["model_name"] == "Flux.1 [schnell] (free)"
     assert free["footnotes"] == ["model_name"]
@@ -125,7 +125,7 @@ def test_cell_normalisation_on_the_snapshots() -> None:
     assert pro["default_steps"] is None
     assert "na" not in pro  # spelled -
     assert image["black-forest-labs/FLUX.1-dev"]["default_steps"] == 28
-    lora = scraped("fine-tuning-models.md")["LoRA Fine-tuning"].rows[0]
+    lora = scraped(FINE_TUNING)["LoRA Fine-tuning"].rows[0]
     assert lora == {
         "model": "openai/gpt-oss-20b",
         "organization": "OpenAI",
@@ -154,7 +154,7 @@ def test_parse_json_cli_shape(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_parse_text_cli(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["parse", str(SNAPSHOTS / "serverless-lora-bases.md")]) == 0
+    assert main(["parse", str(SNAPSHOTS / LORA_BASES)]) == 0
     assert capsys.readouterr().out == (
         "serverless-lora-bases: 5 rows (Serverless LoRA base models)\n"
     )
@@ -169,7 +169,7 @@ def test_a_byte_order_mark_changes_nothing(
     plain = tmp_path / "plain" / snapshot
     marked = tmp_path / "marked" / snapshot
     for path, prefix in ((plain, b""), (marked, b"\xef\xbb\xbf")):
-        path.parent.mkdir()
+        path.parent.mkdir(parents=True)
         path.write_bytes(prefix + (SNAPSHOTS / snapshot).read_bytes())
     outputs = []
     for path in (plain, marked):

@@ -69,6 +69,15 @@ class Column:
         """The runtime type of a filled cell, as Python source."""
         return PYTHON_TYPES[self.cell]
 
+    def published(self, value: str | int | bool | None) -> str | int | None:
+        """A stored value as the docs print it (None for an empty cell): the inverse of the
+        scraper's reading, so generated docs parse back to the same value."""
+        if self.cell == "flag" and value is not None:
+            return "Yes" if value else "No"
+        if value is None or self.cell in {"text", "count"}:
+            return value
+        return f"${value}"  # price, rate
+
     def annotation(self, kind: TableKind) -> str:
         """The runtime record's annotation for this column in tables of `kind`."""
         if self.presence(kind) == REQUIRED:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalog.columns import value_columns
+from catalog.columns import COLUMN_BY_FIELD, value_columns
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, LoraBaseTable, ServerlessTable, Table
 from catalog.pages import PAGES
@@ -298,7 +298,7 @@ def _doc_table(table: Table, level: int | None) -> DocTable:
         rows.append(
             tuple(
                 Cell(
-                    getattr(row, c.field),
+                    COLUMN_BY_FIELD[c.field].published(getattr(row, c.field)),
                     c.field in row.footnotes,
                     NONE_NA if c.field in na else NONE_DASH,
                 )

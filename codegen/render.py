@@ -151,7 +151,9 @@ def to_json(value: object, indent: int | None = None) -> str:
 
 #: Characters CommonMark could read as markup inside a table cell, escaped with a backslash.
 #: `|` is the cell separator; the rest start emphasis, code, links, autolinks or entities.
-_MD_SPECIAL = frozenset("\\`*_[]<>&|!~#")
+#: `*` is written as an entity instead: the scraper reads a trailing `*`, escaped or not, as
+#: the docs' footnote mark, and only an entity stays data.
+_MD_SPECIAL = frozenset("\\`_[]<>&|!~#")
 
 
 def _needs_entity(ch: str) -> bool:
@@ -179,6 +181,8 @@ def md(value: object) -> str:
                 raise RenderError(f"md filter: U+{ord(ch):04X} at the edge of {text!r}")
             else:
                 out.append(ch)  # no reference form, but harmless inside the text
+        elif ch == "*":
+            out.append("&#42;")
         elif ch in _MD_SPECIAL:
             out.append("\\" + ch)
         else:

@@ -149,8 +149,17 @@ def _small_catalog(base: Catalog, model_name: str, note: str, model: str) -> Cat
 cell_text = st.one_of(st.sampled_from(NASTY), any_text).filter(_cell_safe)
 
 
+def _id_safe(value: str) -> bool:
+    """What the loader and scraper accept in an id: ASCII, and none of the markup marks the
+    docs use around ids (a footnote `*`, an escape `\\`, a code span's backtick)."""
+    return value.isascii() and not any(ch in value for ch in "*\\`")
+
+
+id_text = cell_text.filter(_id_safe)
+
+
 @settings(max_examples=60, deadline=None)
-@given(model_name=cell_text, note=st.one_of(st.sampled_from(NASTY), any_text), model=cell_text)
+@given(model_name=cell_text, note=st.one_of(st.sampled_from(NASTY), any_text), model=id_text)
 def test_hostile_values_pass_through_every_output(
     catalog: Catalog, model_name: str, note: str, model: str
 ) -> None:

@@ -156,17 +156,38 @@ def test_python_constants_hold_the_catalog_values(catalog: Catalog) -> None:
 _ABSENT = object()
 
 
-def _allowed(catalog: Catalog, request: dict[str, Any]) -> bool:
-    """The documented semantics, written independently of the schema builder."""
-    tables = {t.method: t for t in catalog.tables.values() if isinstance(t, FineTuneTable)}
-    if set(request) - {
+KEYS = frozenset(
+    {
         "model",
         "lora",
         "training_method",
         "batch_size",
         "max_seq_length",
         "from_checkpoint",
-    }:
+        "lora_r",
+        "gradient_accumulation_steps",
+        "train_vision",
+    }
+)
+
+
+def _whole(value: Any, least: int) -> bool:
+    """A whole number at least `least`; as in JSON Schema, 2.0 is a whole number."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and float(value).is_integer() and value >= least
+
+
+def _allowed(catalog: Catalog, request: dict[str, Any]) -> bool:
+    """The documented semantics (README, "Pre-flight validation"), written independently of
+    the schema builder."""
+    if set(request) - KEYS:
+        return False
+    if "model" in request and not isinstance(request["model"], str):
+        return False  # absent, or a string: JSON's null is not a model
+    model, checkpoint = request.get("model"), request.get("from_checkpoint")
+    if (model is None) == (checkpoint is None):  # exactly one of the two
+        return False
+    if checkpoint is not None and not isinstance(checkpoint, str):
         return False
     lora = request.get("lora")
     if lora is not None and not isinstance(lora, bool):
@@ -174,38 +195,52 @@ def _allowed(catalog: Catalog, request: dict[str, Any]) -> bool:
     method = request.get("training_method", "sft")
     if method not in ("sft", "dpo"):
         return False
+    batch = request.get("batch_size", "max")
+    length = request.get("max_seq_length")
+    rank = request.get("lora_r")
+    steps = request.get("gradient_accumulation_steps")
+    vision = request.get("train_vision", False)
+    plain = (
+        (batch == "max" or _whole(batch, 1))
+        and (length is None or _whole(length, 1))
+        and (rank is None or _whole(rank, 1))
+        and (steps is None or _whole(steps, 0))
+        and isinstance(vision, bool)
+    )
+    if not plain:
+        return False
+    if model is None:
+        return True  # a checkpoint's model is not known offline: types and plain bounds
+    tables = {t.method: t for t in catalog.tables.values() if isinstance(t, FineTuneTable)}
     rows: dict[str, FineTuneRow] = {}
     if lora is False:
         rows = {r.model: r for r in tables["full"].rows}
     else:
         rows = {r.model: r for r in tables["lora_long_context"].rows}
         rows.update({r.model: r for r in tables["lora"].rows})
-    row = rows.get(request.get("model"))  # type: ignore[arg-type]
+    row = rows.get(model)
     if row is None:
         return False
-    batch = request.get("batch_size", "max")
-    if not (isinstance(batch, str) and batch == "max"):
-        if not isinstance(batch, int) or isinstance(batch, bool):
-            return False
-        if not row.min_batch_size <= batch <= getattr(row, f"max_batch_size_{method}"):
-            return False
-    length = request.get("max_seq_length")
-    if length is not None:
-        if not isinstance(length, int) or isinstance(length, bool):
-            return False
-        if not 1 <= length <= getattr(row, f"context_length_{method}"):
-            return False
-    checkpoint = request.get("from_checkpoint")
-    return checkpoint is None or isinstance(checkpoint, str)
+    if batch != "max" and not row.min_batch_size <= batch <= getattr(
+        row, f"max_batch_size_{method}"
+    ):
+        return False
+    if length is not None and length > getattr(row, f"context_length_{method}"):
+        return False
+    ceiling = row.max_lora_rank if lora is not False else None
+    if rank is not None and ceiling is not None and rank > ceiling:
+        return False
+    return not (vision and not model.endswith("-VLM"))
 
 
 @st.composite
 def requests(draw: st.DrawFn, catalog: Catalog) -> dict[str, Any]:
     rows = [r for t in catalog.tables.values() if isinstance(t, FineTuneTable) for r in t.rows]
     row = draw(st.sampled_from(rows))
-    request: dict[str, Any] = {
-        "model": draw(st.sampled_from([row.model, row.model + "x", "nope/none"]))
-    }
+    request: dict[str, Any] = {}
+    model = draw(st.sampled_from([row.model, row.model + "x", "nope/none", None]))
+    if model is not None:  # None: no model (a job from a checkpoint, or no job at all)
+        request["model"] = model
     options: dict[str, st.SearchStrategy[Any]] = {
         "lora": st.sampled_from([True, False, None, 0, "yes"]),
         "training_method": st.sampled_from(["sft", "dpo", "ppo", None]),
@@ -234,6 +269,9 @@ def requests(draw: st.DrawFn, catalog: Catalog) -> dict[str, Any]:
             ),
         ),
         "from_checkpoint": st.sampled_from(["ft-123", None, 7]),
+        "lora_r": st.sampled_from([None, 0, 1, 8, 16, 64, 65, 1024, "8", True]),
+        "gradient_accumulation_steps": st.sampled_from([None, -1, 0, 1, 8, 2.0]),
+        "train_vision": st.sampled_from([True, False, None, 1]),
         "extra": st.just(1),
     }
     for key, strategy in options.items():
@@ -264,19 +302,12 @@ def test_runtime_validator_agrees_with_the_request_schema(
     catalog: Catalog, request_validator: jsonschema.Draft202012Validator, data: st.DataObject
 ) -> None:
     request = data.draw(requests(catalog), label="request")
-    if set(request) - {
-        "model",
-        "lora",
-        "training_method",
-        "batch_size",
-        "max_seq_length",
-        "from_checkpoint",
-    }:
+    if set(request) - KEYS:
         return  # the Python API takes keywords; unknown ones are a TypeError there
-    if not isinstance(request["model"], str):
+    if request.get("model") is not None and not isinstance(request["model"], str):
         return
     kwargs = {k: v for k, v in request.items() if k != "model"}
-    runtime = validate.is_valid_finetune_request(request["model"], **kwargs)
+    runtime = validate.is_valid_finetune_request(request.get("model"), **kwargs)
     assert runtime == request_validator.is_valid(request), request
 
 
@@ -292,4 +323,7 @@ def test_request_schema_limits_examples(
     assert request_validator.is_valid({**ok, "max_seq_length": row.context_length_sft})
     assert not request_validator.is_valid({**ok, "max_seq_length": row.context_length_sft + 1})
     assert not request_validator.is_valid({"model": row.model, "surprise": 1})
-    assert request_validator.is_valid({"model": row.model, "from_checkpoint": "ft-abc"})
+    # Exactly one of model and from_checkpoint (together SDK 3.1.1).
+    assert not request_validator.is_valid({"model": row.model, "from_checkpoint": "ft-abc"})
+    assert request_validator.is_valid({"from_checkpoint": "ft-abc"})
+    assert not request_validator.is_valid({})

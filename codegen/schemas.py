@@ -1,7 +1,10 @@
 """The JSON outputs: the whole catalog as one document, its JSON Schema, and the schema of a
 fine-tuning job request that encodes every per-model limit.
 
-They are built as plain dicts here and reach text only through the `json` filter.
+They are built as plain dicts here and reach text only through the `json` filter. Both schemas
+are standard JSON Schema 2020-12 that ajv compiles in strict mode (tests/codegen/
+test_schemas_ajv.py): no keyword outside the spec, a `type` beside every keyword that applies
+to one type only, and every `required` field declared in `properties` beside it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,46 @@ REQUEST_SCHEMA = "schema/finetune-request.schema.json"
 
 @functools.cache
 def _pydantic_schema() -> dict[str, Any]:
-    return TypeAdapter(CatalogDocument).json_schema(by_alias=True)
+    return standard_schema(TypeAdapter(CatalogDocument).json_schema(by_alias=True))
+
+
+def standard_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """pydantic's JSON Schema without its one non-standard keyword, OpenAPI's `discriminator`
+    (ajv in strict mode refuses it: "unknown keyword").
+
+    The `oneOf` it annotates stays and gives pydantic's verdict on its own, because each
+    member requires the discriminating property as a distinct `const` (checked here, so a
+    model change that breaks this fails the generator rather than the schema).
+    """
+    defs = schema.get("$defs", {})
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        tag = node.get("discriminator")
+        if isinstance(tag, dict) and "propertyName" in tag and "oneOf" in node:
+            _check_exclusive(tag, node["oneOf"], defs)
+            node = {k: v for k, v in node.items() if k != "discriminator"}
+        return {k: strip(v) for k, v in node.items()}
+
+    stripped: dict[str, Any] = strip(schema)
+    return stripped
+
+
+def _check_exclusive(tag: dict[str, Any], members: list[Any], defs: dict[str, Any]) -> None:
+    name = tag["propertyName"]
+    refs = {m.get("$ref") for m in members}
+    mapping: dict[str, str] = tag.get("mapping", {})
+    if set(mapping.values()) != refs or None in refs:
+        raise ValueError(f"discriminator on {name!r}: mapping {mapping} is not its oneOf {refs}")
+    for value, ref in mapping.items():
+        member = defs[ref.removeprefix("#/$defs/")]
+        if member.get("properties", {}).get(name, {}).get("const") != value or name not in (
+            member.get("required", ())
+        ):
+            raise ValueError(f"{ref} does not require {name} == {value!r}: oneOf not exclusive")
 
 
 # --- catalog.json ------------------------------------------------------------------------
@@ -131,12 +173,13 @@ def _limits(row: FineTuneRow, method: str, *, lora_job: bool) -> dict[str, Any]:
                 {"type": "integer", "minimum": row.min_batch_size, "maximum": top},
             ]
         },
-        # Type and lower bound are checked once at the top; null passes `maximum`.
-        "max_seq_length": {"maximum": context},
+        # Type and lower bound are checked once at the top (the type is repeated for ajv's
+        # strictTypes, with the same verdict); null passes `maximum`.
+        "max_seq_length": {"type": ["integer", "null"], "maximum": context},
     }
     if lora_job and row.max_lora_rank is not None:
-        properties["lora_r"] = {"maximum": row.max_lora_rank}
-    return {"properties": properties}
+        properties["lora_r"] = {"type": ["integer", "null"], "maximum": row.max_lora_rank}
+    return {"properties": properties}  # `then` of an object: its type is the branch's
 
 
 def request_rows(catalog: Catalog) -> dict[str, dict[str, FineTuneRow]]:
@@ -159,6 +202,9 @@ def _branch(rows: dict[str, FineTuneRow], method: str, label: str, lora: bool) -
     model: Any = {"enum": list(rows)} if rows else False
     return {
         "description": f"{label}, training_method {method}: the model must be in the table.",
+        # The type is for ajv's strictTypes (a $defs entry is compiled on its own); the `if` and
+        # `then` below, on the same object, inherit it.
+        "type": "object",
         "properties": {"model": model},
         "allOf": [
             {
@@ -170,9 +216,23 @@ def _branch(rows: dict[str, FineTuneRow], method: str, label: str, lora: bool) -
     }
 
 
+def _present(*fields: str, **constraints: Any) -> dict[str, Any]:
+    """An object that has each of `fields` (meeting `constraints`, by field).
+
+    A field without a constraint is declared `true` (anything): ajv's strictRequired wants
+    each `required` field in the `properties` beside it. The `type` repeats the top level's,
+    for its strictTypes where this is compiled on its own (in $defs).
+    """
+    return {
+        "type": "object",
+        "properties": {f: constraints.get(f, True) for f in fields},
+        "required": list(fields),
+    }
+
+
 def _choose(field: str, value: Any, then: str, otherwise: str) -> dict[str, Any]:
     return {
-        "if": {"properties": {field: {"const": value}}, "required": [field]},
+        "if": _present(field, **{field: {"const": value}}),
         "then": {"$ref": f"#/$defs/{then}"},
         "else": {"$ref": f"#/$defs/{otherwise}"},
     }
@@ -208,26 +268,21 @@ def finetune_request_schema(catalog: Catalog) -> dict[str, Any]:
         "allOf": [
             {
                 "description": "A model or a checkpoint to start from, not both.",
-                "anyOf": [
-                    {"required": ["model"]},
-                    {"required": ["from_checkpoint"], "properties": {"from_checkpoint": given}},
-                ],
-                "not": {
-                    "required": ["model", "from_checkpoint"],
-                    "properties": {"from_checkpoint": given},
-                },
+                "anyOf": [_present("model"), _present("from_checkpoint", from_checkpoint=given)],
+                "not": _present("model", "from_checkpoint", from_checkpoint=given),
             },
             {
                 "description": "train_vision true needs a vision-language model.",
-                "if": {
-                    "required": ["model", "train_vision"],
-                    "properties": {"train_vision": {"const": True}},
+                "if": _present("model", "train_vision", train_vision={"const": True}),
+                "then": {
+                    "properties": {
+                        "model": {"type": "string", "pattern": f"{VISION_MODEL_SUFFIX}$"}
+                    }
                 },
-                "then": {"properties": {"model": {"pattern": f"{VISION_MODEL_SUFFIX}$"}}},
             },
             {
                 "description": "With a model: the row of the table lora chooses limits the job.",
-                "if": {"required": ["model"]},
+                "if": _present("model"),
                 "then": _choose("lora", False, "full", "lora"),
             },
         ],

@@ -259,8 +259,21 @@ Table = Annotated[FineTuneTable | ServerlessTable | LoraBaseTable, Field(discrim
 
 
 class NoteSource(_Strict):
+    """Where the docs state a note, and for how long they did.
+
+    A note is a fact of the pages it was read from: when a later version of the page drops
+    it, the note stops applying to tables published after `until` (the as-of date of the
+    last snapshot that still stated it), and the rules stop holding those tables to it.
+    """
+
     page: str
     section: str
+    #: As-of date of the last snapshot that states the note; None: the newest still does.
+    until: dt.date | None = None
+
+    def in_force(self, as_of: dt.date) -> bool:
+        """Whether a table published on `as_of` was published under this note."""
+        return self.until is None or as_of <= self.until
 
 
 class QuantizationMarker(_Strict):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from catalog.contents import Catalog
-from catalog.models import FineTuneTable, LoraBaseTable, ServerlessTable
+from catalog.models import FineTuneTable, LoraBaseTable, NoteSource, ServerlessTable, Table
 
 #: Pseudo-table under which findings about catalog/notes.yaml are reported and waived.
 NOTES_TABLE = "notes"
@@ -27,6 +27,21 @@ def serverless_tables(catalog: Catalog) -> list[ServerlessTable]:
 
 def lora_base_tables(catalog: Catalog) -> list[LoraBaseTable]:
     return [t for t in catalog.tables.values() if isinstance(t, LoraBaseTable)]
+
+
+def under_note(source: NoteSource, table: Table) -> bool:
+    """Whether `table` (as now published) comes from a version of its page that states the
+    note: a note the docs dropped does not bind tables published after it."""
+    return source.in_force(table.source.snapshot)
+
+
+def same_section(source: NoteSource, table: Table) -> bool:
+    """Whether a note is about `table`: its page, and its heading whatever the case (the
+    docs moved to sentence case: "Image Models" is "Image models")."""
+    return (
+        table.source.page == source.page
+        and table.source.section.casefold() == source.section.casefold()
+    )
 
 
 def words(text: str) -> set[str]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from catalog.columns import limit_fields
 from catalog.contents import Catalog
-from catalog.rules.common import finetune_tables
+from catalog.rules.common import finetune_tables, under_note
 from catalog.rules.registry import Finding, rule
 
 #: The fine-tuning limits a long-context row repeats from its LoRA row (every count column
@@ -117,6 +117,8 @@ def llama31_long_context_lora_only(catalog: Catalog) -> Iterator[Finding]:
     note = catalog.notes.lora_only_long_context
     models = set(note.models)
     for table in finetune_tables(catalog, "full"):
+        if not under_note(note.source, table):
+            continue
         for row in table.rows:
             if row.model not in models:
                 continue
@@ -226,10 +228,13 @@ def contact_only_not_self_serve(catalog: Catalog) -> Iterator[Finding]:
     """Families the docs offer for fine-tuning only through sales (notes.yaml `contact_only`)
     do not appear in the self-serve fine-tuning tables.
     """
-    prefixes = tuple(p for note in catalog.notes.contact_only for p in note.model_prefixes)
-    if not prefixes:
-        return
+    notes = catalog.notes.contact_only
     for table in finetune_tables(catalog):
+        prefixes = tuple(
+            p for note in notes if under_note(note.source, table) for p in note.model_prefixes
+        )
+        if not prefixes:
+            continue
         for row in table.rows:
             if row.model.startswith(prefixes):
                 yield Finding(

@@ -4,17 +4,18 @@ at nothing without anyone noticing."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from catalog.contents import Catalog
-from catalog.models import Table
+from catalog.models import NoteSource, Table
 from catalog.rules.common import (
     NOTES_TABLE,
     finetune_tables,
     lora_base_tables,
     normalise,
+    same_section,
     serverless_tables,
+    under_note,
 )
 from catalog.rules.registry import Finding, rule
 from catalog.waivers import ALIASES_FILE
@@ -23,34 +24,40 @@ from catalog.waivers import ALIASES_FILE
 ALIASES_TABLE = ALIASES_FILE.removesuffix(".yaml")
 
 
-def _note_references(catalog: Catalog) -> Iterator[tuple[str, str, list[Table]]]:
-    """(note path, model id, tables it must be in) for every model the notes name."""
+def _note_references(catalog: Catalog) -> Iterator[tuple[str, str, list[Table] | None]]:
+    """(note path, model id, tables it must be in) for every model the notes name. The
+    tables are None when the note binds none of them as now published (the docs dropped the
+    note, and the models it names may have left with it); an empty list is a note about a
+    section no table has, which is a finding."""
     notes = catalog.notes
-    by_section: dict[tuple[str, str], list[Table]] = defaultdict(list)
-    for table in catalog.tables.values():
-        by_section[(table.source.page, table.source.section)].append(table)
 
-    def section(page: str, name: str) -> list[Table]:
-        return by_section.get((page, name), [])
+    def section(source: NoteSource) -> list[Table]:
+        return [t for t in catalog.tables.values() if same_section(source, t)]
+
+    def bound(source: NoteSource, tables: list[Table]) -> list[Table] | None:
+        kept = [t for t in tables if under_note(source, t)]
+        return kept if kept or not tables else None
 
     for i, limit in enumerate(notes.rate_limits):
-        yield f"rate_limits[{i}]", limit.model, section(limit.source.page, limit.source.section)
+        yield f"rate_limits[{i}]", limit.model, bound(limit.source, section(limit.source))
     for i, tier in enumerate(notes.access_tiers):
-        yield f"access_tiers[{i}]", tier.model, section(tier.source.page, tier.source.section)
+        yield f"access_tiers[{i}]", tier.model, bound(tier.source, section(tier.source))
     for i, reduced in enumerate(notes.reduced_limits):
-        tables = section(reduced.source.page, reduced.source.section)
+        tables = bound(reduced.source, section(reduced.source))
         yield f"reduced_limits[{i}].model", reduced.model, tables
         yield f"reduced_limits[{i}].paid_equivalent", reduced.paid_equivalent, tables
     pricing = notes.image_pricing
     for model in pricing.excluded:
-        yield "image_pricing.excluded", model, section(pricing.source.page, pricing.source.section)
-    lora: list[Table] = list(finetune_tables(catalog, "lora"))
-    for model in notes.lora_only_long_context.models:
+        yield "image_pricing.excluded", model, bound(pricing.source, section(pricing.source))
+    only = notes.lora_only_long_context
+    lora = bound(only.source, list(finetune_tables(catalog, "lora")))
+    for model in only.models:
         yield "lora_only_long_context.models", model, lora
-    bases: list[Table] = list(lora_base_tables(catalog))
-    yield "serverless_lora.example_instead", notes.serverless_lora.example_instead, bases
-    served: list[Table] = list(serverless_tables(catalog))
-    yield "serverless_lora.example_not", notes.serverless_lora.example_not, served
+    served = notes.serverless_lora
+    bases = bound(served.source, list(lora_base_tables(catalog)))
+    yield "serverless_lora.example_instead", served.example_instead, bases
+    listed = bound(served.source, list(serverless_tables(catalog)))
+    yield "serverless_lora.example_not", served.example_not, listed
 
 
 @rule("notes-models-listed", "catalog integrity (notes.yaml)")
@@ -64,6 +71,8 @@ def notes_models_listed(catalog: Catalog) -> Iterator[Finding]:
     """
     ids_of: dict[str, set[str]] = {}
     for path, model, tables in _note_references(catalog):
+        if tables is None:
+            continue  # the note binds no table as now published
         found = False
         for table in tables:
             ids = ids_of.get(table.table)

@@ -8,7 +8,13 @@ from collections.abc import Iterator
 
 from catalog.contents import Catalog
 from catalog.models import ServerlessRow, ServerlessTable
-from catalog.rules.common import NOTES_TABLE, lora_base_tables, name_words, serverless_tables
+from catalog.rules.common import (
+    NOTES_TABLE,
+    lora_base_tables,
+    name_words,
+    serverless_tables,
+    under_note,
+)
 from catalog.rules.registry import Finding, rule
 
 
@@ -67,7 +73,7 @@ def quantization_legend(catalog: Catalog) -> Iterator[Finding]:
     """
     legend = catalog.notes.quantization_legend
     for table in serverless_tables(catalog):
-        if table.source.page != legend.source.page:
+        if table.source.page != legend.source.page or not under_note(legend.source, table):
             continue
         if "quantization" not in {c.field for c in table.columns}:
             continue
@@ -130,7 +136,9 @@ def recommended_model_listed(catalog: Catalog) -> Iterator[Finding]:
     for category, note in catalog.notes.categories.items():
         if note.recommended is None:
             continue
-        tables = by_category.get(category, [])
+        tables = [t for t in by_category.get(category, []) if under_note(note.source, t)]
+        if by_category.get(category) and not tables:
+            continue  # the category's table is newer than the recommendation
         if not any(note.recommended in {r.model for r in t.rows} for t in tables):
             table_id = tables[0].table if tables else NOTES_TABLE
             yield Finding(

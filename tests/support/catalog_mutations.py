@@ -219,7 +219,8 @@ def _mut_grammar(draw: st.DrawFn, docs: CatalogDocs) -> tuple[str, str]:
                 f"{ns}/a/b",
                 f"{ns}/it's",
                 f"{ns}/-dash-first",
-                f"{ns}/café",
+                f"{ns}/semi;colon",
+                # (A non-ASCII id never reaches the rules: the loader refuses it first.)
             )
         )
     )

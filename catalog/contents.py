@@ -9,21 +9,24 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from catalog.changelog import Changelog
 from catalog.models import FineTuneRow, FineTuneTable, Notes, Table
 from catalog.waivers import Aliases, Waivers
 
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every table, in the declared order, plus the notes and the hand-kept files.
+    """Every table, in the declared order, plus the notes, the hand-kept files and the
+    changelog (catalog/changelog.yaml, what each docs snapshot changed).
 
-    `aliases` and `waivers` are empty when their file is absent (or empty).
+    `aliases`, `waivers` and `changelog` are empty when their file is absent (or empty).
     """
 
     tables: dict[str, Table]
     notes: Notes
     aliases: Aliases = field(default_factory=Aliases)
     waivers: Waivers = field(default_factory=Waivers)
+    changelog: Changelog = field(default_factory=Changelog)
 
     @functools.cached_property
     def lora_index(self) -> dict[str, FineTuneRow]:

@@ -9,7 +9,8 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from catalog import transaction, yamlio
+from catalog import changelog_text, transaction, yamlio
+from catalog.changelog import CHANGELOG_FILE, Changelog
 from catalog.contents import Catalog
 from catalog.models import Notes, Table
 from catalog.rules import RULES
@@ -20,12 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG_DIR = ROOT / "catalog"
 NOTES_FILE = "notes.yaml"
 #: Files in catalog/ that are not tables.
-SPECIAL_FILES = frozenset({NOTES_FILE, ALIASES_FILE, WAIVERS_FILE})
+SPECIAL_FILES = frozenset({NOTES_FILE, ALIASES_FILE, WAIVERS_FILE, CHANGELOG_FILE})
 
 #: Validates one table document (any kind); reconcile validates what it writes with it.
 TABLE = TypeAdapter[Table](Table)
 _ALIASES = TypeAdapter(Aliases)
 _WAIVERS = TypeAdapter(Waivers)
+_CHANGELOG = TypeAdapter(Changelog)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -86,6 +88,26 @@ def _load_plain(path: Path) -> Any:
         raise CatalogError(str(exc)) from None
 
 
+def changelog_plain(text: str, path: Path) -> Any:
+    """The plain document of changelog text: read line by line when it has the shape
+    reconcile writes (catalog/changelog_text.py), by the YAML loader otherwise."""
+    plain = changelog_text.fast_plain(text)
+    if plain is not None:
+        return plain
+    try:
+        return yamlio.loads_plain(text, str(path))
+    except yamlio.YamlError as exc:
+        raise CatalogError(str(exc)) from None
+
+
+def _load_changelog(path: Path) -> Any:
+    try:
+        text = yamlio.read_text(path)
+    except (OSError, yamlio.YamlError) as exc:
+        raise CatalogError(str(exc)) from None
+    return changelog_plain(text, path)
+
+
 def load_table(path: Path) -> Table:
     table: Table = load_validated(TABLE, path)
     if table.table != path.stem:
@@ -130,7 +152,9 @@ def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
         _load_plain(catalog_dir / name) if (catalog_dir / name).exists() else None
         for name in (ALIASES_FILE, WAIVERS_FILE)
     )
-    return catalog_from_docs(tables, notes, aliases, waivers, catalog_dir)
+    log_path = catalog_dir / CHANGELOG_FILE
+    changelog = _load_changelog(log_path) if log_path.exists() else None
+    return catalog_from_docs(tables, notes, aliases, waivers, catalog_dir, changelog=changelog)
 
 
 def catalog_from_docs(
@@ -139,9 +163,11 @@ def catalog_from_docs(
     aliases: Any = None,
     waivers: Any = None,
     catalog_dir: Path | None = None,
+    *,
+    changelog: Any = None,
 ) -> Catalog:
-    """A Catalog from validated tables and notes and the plain documents of aliases.yaml and
-    waivers.yaml (None: the file is absent), which are validated here.
+    """A Catalog from validated tables and notes and the plain documents of aliases.yaml,
+    waivers.yaml and changelog.yaml (None: the file is absent), which are validated here.
 
     Every Catalog built from documents comes through here, so a hand-kept file that is
     malformed, or a waiver naming an unknown rule or table, is a CatalogError naming the file
@@ -153,7 +179,8 @@ def catalog_from_docs(
     checked_aliases = _extra(_ALIASES, aliases, folder / ALIASES_FILE, located) or Aliases()
     checked_waivers = _extra(_WAIVERS, waivers, folder / WAIVERS_FILE, located) or Waivers()
     _check_references(checked_waivers, folder / WAIVERS_FILE, located, by_id)
-    return Catalog(by_id, notes, checked_aliases, checked_waivers)
+    log = _extra(_CHANGELOG, changelog, folder / CHANGELOG_FILE, located) or Changelog()
+    return Catalog(by_id, notes, checked_aliases, checked_waivers, log)
 
 
 def _extra(adapter: TypeAdapter[M], doc: Any, path: Path, located: bool) -> M | None:

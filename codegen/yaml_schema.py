@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from catalog import yamlio
+from catalog.changelog import Changelog
 from catalog.models import Notes, Table
 from catalog.waivers import Aliases, Waivers
 from codegen.render import header, to_json
@@ -25,6 +26,10 @@ SCHEMAS: dict[str, tuple[str, Any]] = {
     "schema/notes.schema.json": ("The catalog's prose facts (catalog/notes.yaml)", Notes),
     "schema/aliases.schema.json": ("Declared identities (catalog/aliases.yaml)", Aliases),
     "schema/waivers.schema.json": ("Known vendor contradictions (catalog/waivers.yaml)", Waivers),
+    "schema/changelog.schema.json": (
+        "What each docs snapshot changed (catalog/changelog.yaml, append-only)",
+        Changelog,
+    ),
 }
 
 

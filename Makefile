@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --quiet --disable-pip-version-check
 CHECK := $(PY) -m codegen check$(if $(filter-out 0,$(VERBOSE)), --verbose)
 
 .DEFAULT_GOAL := all
-.PHONY: all help setup refresh reconcile yaml-schema validate check generate check-generated test pytest lint bench fuzz clean
+.PHONY: all help setup ajv refresh reconcile yaml-schema validate check generate check-generated test pytest lint bench fuzz clean
 
 all: setup reconcile yaml-schema check generate ## set up .venv, then scrape -> reconcile -> check (loads and validates) -> generate
 
@@ -23,6 +23,19 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create .venv and install the project with its dev extras
+
+# ajv, pinned by tools/ajv/package-lock.json, installed into .cache/node for
+# tests/codegen/test_schemas_ajv.py. Without npm this says so and the test skips.
+NODE_DIR := .cache/node
+AJV_STAMP := $(NODE_DIR)/.installed
+$(AJV_STAMP): tools/ajv/package.json tools/ajv/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p $(NODE_DIR) && cp tools/ajv/package.json tools/ajv/package-lock.json $(NODE_DIR)/ && \
+		npm ci --prefix $(NODE_DIR) --ignore-scripts --no-audit --no-fund --loglevel=error && \
+		touch $@; \
+	else echo "no npm on PATH: ajv not installed, tests/codegen/test_schemas_ajv.py will skip"; fi
+
+ajv: $(AJV_STAMP) ## install ajv (pinned in tools/ajv/) into .cache/node for the schema tests
 
 reconcile: $(STAMP) ## merge the bundled docs snapshots into catalog/
 	$(PY) -m scrapers reconcile
@@ -50,7 +63,7 @@ check-generated: $(STAMP) ## fail when generated/ is stale
 
 test: pytest lint ## run every test, ruff and mypy --strict
 
-pytest: $(STAMP) ## only the test suite (pytest), without lint
+pytest: $(STAMP) $(AJV_STAMP) ## only the test suite (pytest), without lint
 	$(PY) -m pytest
 
 lint: $(STAMP) ## ruff and mypy --strict, generated code included

@@ -14,6 +14,15 @@ class ReconcileDiff:
     `cells_removed` lists the non-null values of dropped columns ({table, model, field,
     old}); they are also in `changed` (old -> None), as before the key existed, but are a
     removal: refused without --allow-removals, like the rows in `removed`.
+
+    History (a snapshot newer than the table's): `retired` lists the rows it no longer lists
+    ({table, model, last_seen}), moved to the table's `retired:` list, and `returned` the
+    retired rows it lists again ({table, model}); neither needs --allow-removals. `changelog`
+    is what the run appends to catalog/changelog.yaml ({page, snapshot, changes}) and
+    `unlogged` the snapshots whose changes it cannot append because the page's entry for
+    that date is already written ({page, snapshot, changes}: a re-read of the same snapshot).
+    `older` lists the snapshots refused for being older than the catalog's current one of
+    their page ({page, file, snapshot, current}).
     """
 
     added: list[dict[str, Any]] = field(default_factory=list)
@@ -24,10 +33,24 @@ class ReconcileDiff:
     new_tables: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     cells_removed: list[dict[str, Any]] = field(default_factory=list)
+    retired: list[dict[str, Any]] = field(default_factory=list)
+    returned: list[dict[str, Any]] = field(default_factory=list)
+    changelog: list[dict[str, Any]] = field(default_factory=list)
+    unlogged: list[dict[str, Any]] = field(default_factory=list)
+    older: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.moved or self.new_tables)
+        return not (
+            self.added
+            or self.removed
+            or self.changed
+            or self.moved
+            or self.new_tables
+            or self.retired
+            or self.returned
+            or self.changelog
+        )
 
     @property
     def removes(self) -> bool:
@@ -44,11 +67,26 @@ class ReconcileDiff:
             "new_tables": self.new_tables,
             "written": self.written,
             "cells_removed": self.cells_removed,
+            "retired": self.retired,
+            "returned": self.returned,
+            "changelog": self.changelog,
+            "unlogged": self.unlogged,
+            "older": self.older,
         }
 
     def lines(self) -> list[str]:
-        out = [f"new table {t}" for t in self.new_tables]
+        out = [
+            f"! {o['page']}: snapshot {o['snapshot']} ({o['file']}) is older than the "
+            f"catalog's current {o['current']}"
+            for o in self.older
+        ]
+        out += [f"new table {t}" for t in self.new_tables]
         out += [f"+ {a['table']}: {a['model']}" for a in self.added]
+        out += [f"+ {r['table']}: {r['model']} (returned)" for r in self.returned]
+        out += [
+            f"- {r['table']}: {r['model']} (retired, last seen {r['last_seen']})"
+            for r in self.retired
+        ]
         out += [
             f"- {r['table']}: {r['model']}" + (f" (its note: {r['note']!r})" if "note" in r else "")
             for r in self.removed
@@ -64,6 +102,15 @@ class ReconcileDiff:
         out += [
             f"? {v['table']}: {v['model']}: new {v['field']} value {v['value']!r}"
             for v in self.new_values
+        ]
+        out += [
+            f"changelog: + {e['page']} {e['snapshot']} ({len(e['changes'])} change(s))"
+            for e in self.changelog
+        ]
+        out += [
+            f"changelog: {e['page']} {e['snapshot']} is already logged; {len(e['changes'])} "
+            "change(s) from re-reading it are not"
+            for e in self.unlogged
         ]
         if not out:
             out.append("catalog is up to date")
@@ -95,6 +142,25 @@ def removal(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
     if row.get("note") is not None:
         entry["note"] = row["note"]
     return entry
+
+
+def older_refusal(older: list[dict[str, Any]]) -> str:
+    """Why snapshots older than the catalog's are refused, in one line naming both dates."""
+    shown = "; ".join(
+        f"{o['page']} snapshot {o['snapshot']} ({o['file']}) is older than the catalog's "
+        f"current {o['current']}"
+        for o in older
+    )
+    return f"{shown}; a page's snapshots are applied oldest first, and never backwards"
+
+
+class OlderSnapshot(Exception):
+    """A snapshot older than the catalog's current one of its page; nothing was written.
+    `report.older` lists every such snapshot."""
+
+    def __init__(self, message: str, report: ReconcileDiff) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class RemovalRefused(Exception):

@@ -1,215 +1,43 @@
-"""Merge scraped tables into catalog/*.yaml, in place, reporting every difference.
+"""Merge scraped pages into catalog/*.yaml, in place, reporting every difference.
 
-Rows are matched by model id. Cells the scraper owns (the table's columns, footnote marks
-and N/A spellings) are updated in place, so comments, key order and hand-written `note:`
-fields survive. Rows that vanished from the docs, and non-null cells of columns the docs
-dropped, are removed only when the caller allows it. Nothing is written unless every file
-merges and validates.
+Snapshots are applied oldest first (by date, across pages, so the changelog is in date
+order); a snapshot older than the catalog's current one of its page is refused. Each table
+is merged by `scrapers.merge`: a snapshot newer than the table's moves the rows it no longer
+lists to the table's `retired:` list and brings back the retired rows it lists again, a
+table its page's newer snapshot no longer has retires whole, and every change is appended
+to catalog/changelog.yaml (`scrapers.history`). Re-reading a table's own snapshot removes
+rows, and non-null cells of columns it dropped, only when the caller allows it. Nothing is
+written unless every file merges and validates; the tables and the changelog are then
+written as one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 
 from catalog import transaction, yamlio
+from catalog.changelog import CHANGELOG_FILE, Changelog
 from catalog.load import TABLE, CatalogError, load_doc, table_files, validate
 from catalog.lock import DEFAULT_TIMEOUT as LOCK_TIMEOUT
 from catalog.lock import writer_lock
-from catalog.tables import TABLES
-from catalog.yaml_comments import (
-    delete_key,
-    delete_row,
-    flow,
-    insert_key,
-    insert_row,
-    move_row,
-    normalise_row_comments,
-)
-from scrapers.diff import ReconcileDiff, RemovalRefused, removal
+from scrapers import history
+from scrapers.diff import OlderSnapshot, ReconcileDiff, RemovalRefused, older_refusal, removal
+from scrapers.history import RETIRED, Step
+from scrapers.merge import merge_table, retire_all, unchanged
 from scrapers.parse import ScrapedPage, ScrapedTable, ScrapeError
 
-SCHEMA_COMMENT = "yaml-language-server: $schema=schema/table.schema.json"
 #: Vocabularies Together owns; a value not seen before is reported, not rejected.
 VOCABULARY_FIELDS = ("organization", "quantization")
-#: Row keys the scraper owns besides the table's columns.
-OWNED_EXTRA = ("footnotes", "na")
-#: A table's `source:` keys, in file order.
-SOURCE_KEYS = ("url", "page", "section", "snapshot")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, CommentedSeq):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def _new_doc(scraped: ScrapedTable, source: CommentedMap) -> CommentedMap:
-    doc = CommentedMap()
-    doc["table"] = scraped.spec.table
-    doc.update(scraped.kind_fields())
-    doc["source"] = source
-    doc["columns"] = CommentedSeq()
-    doc["rows"] = CommentedSeq()
-    doc.yaml_set_start_comment(
-        f"{SCHEMA_COMMENT}\n"
-        f"{scraped.spec.section}: rows come from `python -m scrapers reconcile`.\n"
-        "Comments and hand-written `note:` fields are kept across reconciles."
-    )
-    return doc
-
-
-def _owned_keys(*fields: list[str]) -> dict[str, None]:
-    """The row keys the scraper owns: these columns' fields (in order, once) and OWNED_EXTRA."""
-    return dict.fromkeys([*(f for group in fields for f in group), *OWNED_EXTRA])
-
-
-def _source(scraped: ScrapedTable, source: Mapping[str, str]) -> dict[str, str]:
-    """The table's `source:` mapping as the file holds it (snapshot as its ISO text)."""
-    meta = scraped.source_meta(source)
-    return {key: meta[key] for key in SOURCE_KEYS}
-
-
-def _set(
-    diff: ReconcileDiff,
-    table: str,
-    model: str,
-    target: CommentedMap,
-    key: str,
-    new: Any,
-    owned: Any,
-) -> None:
-    """Set one owned cell, recording the change when the value differs (a key the row did
-    not have is a change from None)."""
-    old = _plain(target[key]) if key in target else None
-    if key in target and old == _plain(new):
-        return
-    diff.changed.append(
-        {"table": table, "model": model, "field": key, "old": old, "new": _plain(new)}
-    )
-    if key in target:
-        target[key] = new
-    else:  # before the hand-written keys (`note:`), which keep the comments above them
-        at = next((i for i, k in enumerate(target) if k not in owned), len(target))
-        insert_key(target, at, key, new)
-
-
-def _row_map(row: dict[str, Any]) -> CommentedMap:
-    out = CommentedMap()
-    for key, value in row.items():
-        out[key] = flow(list(value)) if isinstance(value, list) else value
-    return out
-
-
-def _merge_rows(
-    diff: ReconcileDiff,
-    table: str,
-    doc: CommentedMap,
-    scraped: ScrapedTable,
-    old_fields: list[str],
-) -> None:
-    seq: CommentedSeq = doc["rows"]
-    normalise_row_comments(doc)
-    wanted = {r["model"] for r in scraped.rows}
-    # Cells of dropped columns are owned too: they go with their column, and a non-null one
-    # is a removal (data the docs no longer state), refused unless the caller allows it.
-    owned = _owned_keys(scraped.fields, old_fields)
-    dropped = set(old_fields) - set(scraped.fields)
-    # Removals first (from the end, so indices stay valid). They are made even when the
-    # caller will refuse them, so the diff is complete; a refused run writes nothing.
-    gone = [i for i, row in enumerate(seq) if row.get("model") not in wanted]
-    diff.removed += [removal(table, seq[i]) for i in gone]
-    for index in reversed(gone):
-        delete_row(doc, index)  # the comments above it go with it
-    # Index of each existing row; `shift` counts rows inserted since it was built, which
-    # pushed every row not yet placed one step down. Rebuilding it after each insertion
-    # made reconciling into a large empty table quadratic.
-    position = {row.get("model"): i for i, row in enumerate(seq)}
-    shift = 0
-    for index, row in enumerate(scraped.rows):
-        model = row["model"]
-        if model not in position:
-            diff.added.append({"table": table, "model": model})
-            insert_row(doc, index, _row_map(row))
-            shift += 1
-            continue
-        current = position[model] + shift
-        if current != index:
-            diff.moved.append({"table": table, "model": model, "old": current, "new": index})
-            move_row(doc, current, index)  # with the comments above it
-            position = {r.get("model"): i for i, r in enumerate(seq)}
-            shift = 0
-        target: CommentedMap = seq[index]
-        for key in owned:
-            if key in row:
-                value = row[key]
-                new = flow(value) if isinstance(value, list) else value
-                _set(diff, table, model, target, key, new, owned)
-            elif key in target:
-                old = _plain(target[key])
-                diff.changed.append(
-                    {"table": table, "model": model, "field": key, "old": old, "new": None}
-                )
-                if key in dropped and old is not None:
-                    diff.cells_removed.append(
-                        {"table": table, "model": model, "field": key, "old": old}
-                    )
-                # (It returns the comments below a row's first key, left with nowhere
-                # to go; the first key is `model`, never deleted, in every row written.)
-                delete_key(target, key)
-
-
-def _merge_table(
-    diff: ReconcileDiff,
-    doc: CommentedMap | None,
-    scraped: ScrapedTable,
-    source: dict[str, str],
-) -> CommentedMap:
-    table = scraped.spec.table
-    meta = CommentedMap(_source(scraped, source))
-    meta["snapshot"] = dt.date.fromisoformat(meta["snapshot"])
-    if doc is None:
-        diff.new_tables.append(table)
-        if scraped.spec.category is not None and scraped.spec not in TABLES:
-            diff.new_values.append(
-                {
-                    "table": table,
-                    "model": "(table)",
-                    "field": "category",
-                    "value": scraped.spec.category,
-                }
-            )
-        doc = _new_doc(scraped, meta)
-    src = doc["source"]
-    for key, value in meta.items():
-        _set(diff, table, "(source)", src, key, value, meta)
-    columns = scraped.columns
-    current_columns = [{"field": c["field"], "header": c["header"]} for c in doc["columns"]]
-    if current_columns != columns:
-        if current_columns:
-            diff.changed.append(
-                {
-                    "table": table,
-                    "model": "(columns)",
-                    "field": "columns",
-                    "old": current_columns,
-                    "new": columns,
-                }
-            )
-        doc["columns"] = CommentedSeq([CommentedMap(c) for c in columns])
-        for item in doc["columns"]:
-            item.fa.set_flow_style()
-    old_fields = [c["field"] for c in current_columns]
-    _merge_rows(diff, table, doc, scraped, old_fields)
-    return doc
+#: Given each page's current as-of, the pages to merge (see `reconcile`).
+Select = Callable[[dict[str, dt.date]], list[ScrapedPage]]
 
 
 def _validate_plain(adapter: TypeAdapter[Any], plain: Any, path: Path) -> None:
@@ -221,17 +49,17 @@ def _validate_plain(adapter: TypeAdapter[Any], plain: Any, path: Path) -> None:
         validate(adapter, load_doc(path), path)
 
 
-def _raise_duplicate(path: Path) -> None:
+def _raise_duplicate(path: Path, key: str) -> None:
     """Raise the duplicate-model-id error, located by a round-trip reload (only on failure)."""
     doc = load_doc(path)
     seen: dict[str, int] = {}
-    for index, row in enumerate(doc["rows"]):
+    for index, row in enumerate(doc[key]):
         model = row["model"]
         if model in seen:
-            line = yamlio.line_of(doc, ["rows", index, "model"])
+            line = yamlio.line_of(doc, [key, index, "model"])
             raise CatalogError(
-                f"{path}:{line}: rows.{index}.model: duplicate model id {model!r} "
-                f"(also rows.{seen[model]}); reconcile matches rows by model id"
+                f"{path}:{line}: {key}.{index}.model: duplicate model id {model!r} "
+                f"(also {key}.{seen[model]}); reconcile matches rows by model id"
             )
         seen[model] = index
 
@@ -248,9 +76,10 @@ def _read_table(path: Path) -> tuple[str, dict[str, Any]]:
     except (OSError, yamlio.YamlError) as exc:
         raise CatalogError(str(exc)) from None
     _validate_plain(TABLE, plain, path)
-    models = [row["model"] for row in plain["rows"]]
-    if len(set(models)) != len(models):
-        _raise_duplicate(path)
+    for key in ("rows", RETIRED):
+        models = [row["model"] for row in plain.get(key, ())]
+        if len(set(models)) != len(models):
+            _raise_duplicate(path, key)
     return text, plain
 
 
@@ -262,24 +91,19 @@ def _round_trip(text: str, path: Path) -> CommentedMap:
     return doc
 
 
-_ABSENT = object()
+@dataclass
+class _Table:
+    """A table file during a run: as read, and as merged so far."""
 
+    path: Path
+    text: str | None  # as read; None: absent
+    plain: dict[str, Any] | None  # current data; None: absent, or deleted by this run
+    doc: CommentedMap | None = None  # round-trip document, once merged into
 
-def _unchanged(plain: Mapping[str, Any], scraped: ScrapedTable, source: Mapping[str, str]) -> bool:
-    """Whether merging `scraped` into this table would change no owned value, key or order."""
-    if plain.get("source") != _source(scraped, source):
-        return False
-    if plain.get("columns") != scraped.columns:
-        return False
-    rows = plain["rows"]
-    if [r["model"] for r in rows] != [r["model"] for r in scraped.rows]:
-        return False
-    owned = _owned_keys(scraped.fields)
-    for old, new in zip(rows, scraped.rows, strict=True):
-        for key in owned:
-            if old.get(key, _ABSENT) != new.get(key, _ABSENT):
-                return False
-    return True
+    def edit(self) -> CommentedMap | None:
+        if self.doc is None and self.plain is not None and self.text is not None:
+            self.doc = _round_trip(self.text, self.path)
+        return self.doc if self.plain is not None else None
 
 
 def reconcile(
@@ -289,9 +113,13 @@ def reconcile(
     dry_run: bool = False,
     allow_removals: bool = False,
     lock_timeout: float = LOCK_TIMEOUT,
+    select: Select | None = None,
 ) -> ReconcileDiff:
-    """Merge `pages` into `catalog_dir`; raises RemovalRefused, ScrapeError, CatalogError,
-    LockTimeout or TransactionError (CatalogChanged: a file was edited while this ran).
+    """Merge `pages` into `catalog_dir`, oldest snapshot first; raises OlderSnapshot,
+    RemovalRefused, ScrapeError, CatalogError, LockTimeout or TransactionError
+    (CatalogChanged: a file was edited while this ran). `select`, given each page's
+    current as-of in the catalog as read, returns more pages to merge (the CLI's default:
+    the bundled snapshots from those dates on).
 
     Every input is checked and every output validated before the first write; the changed
     files are then written as one transaction (all or none, even across a crash). A real
@@ -300,29 +128,16 @@ def reconcile(
     """
     if dry_run:
         transaction.recover(catalog_dir)  # a dead run's half-applied change: finish it first
-        return _reconcile(pages, catalog_dir, dry_run=True, allow_removals=allow_removals)
+        return _reconcile(pages, catalog_dir, True, allow_removals, select)
     with writer_lock(catalog_dir, timeout=lock_timeout, who="reconcile"):
         transaction.recover(catalog_dir)
-        return _reconcile(pages, catalog_dir, dry_run=False, allow_removals=allow_removals)
+        return _reconcile(pages, catalog_dir, False, allow_removals, select)
 
 
-def _reconcile(
-    pages: list[ScrapedPage], catalog_dir: Path, *, dry_run: bool, allow_removals: bool
-) -> ReconcileDiff:
-    diff = ReconcileDiff()
-    texts: dict[Path, str] = {}
-    existing: dict[Path, dict[str, Any]] = {}
-    for path in table_files(catalog_dir):
-        texts[path], existing[path] = _read_table(path)
-    known: dict[str, set[Any]] = {f: set() for f in VOCABULARY_FIELDS}
-    for doc in existing.values():
-        for row in doc["rows"]:
-            for name in VOCABULARY_FIELDS:
-                if row.get(name) is not None:
-                    known[name].add(row[name])
-    outputs: dict[Path, str] = {}
-    deletions: list[Path] = []
-    claimed: dict[str, Path] = {}
+def _steps(pages: list[ScrapedPage]) -> list[Step]:
+    """The pages as dated steps, oldest first (a date's pages by name); each page must
+    record its URL and date, and a page may be given once per date."""
+    steps: dict[tuple[str, dt.date], Step] = {}
     for page in pages:
         missing = [k for k in ("url", "snapshot") if k not in page.source]
         if missing:
@@ -330,58 +145,186 @@ def _reconcile(
                 f"{page.path}:1: the page does not record its {' and '.join(missing)} "
                 "(<!-- source: URL --> / <!-- snapshot: YYYY-MM-DD -->)"
             )
-        for scraped in page.tables:
-            table = scraped.spec.table
-            if table in claimed:
+        step = Step(page, dt.date.fromisoformat(page.source["snapshot"]))
+        twin = steps.setdefault((step.name, step.date), step)
+        if twin is not step:
+            raise ScrapeError(
+                f"{page.path}: a second snapshot of page {step.name} dated {step.date} "
+                f"(the first is {twin.page.path})"
+            )
+    return [steps[key] for key in sorted(steps, key=lambda k: (k[1], k[0]))]
+
+
+def _claims(steps: list[Step]) -> dict[str, str]:
+    """Which page gives each table; a table two pages give is an error."""
+    claimed: dict[str, Step] = {}
+    for step in steps:
+        for scraped in step.page.tables:
+            first = claimed.setdefault(scraped.spec.table, step)
+            if first.name != step.name:
                 raise ScrapeError(
-                    f"{page.path}:{scraped.line}: table {scraped.spec.section!r} "
-                    f"({table}) is also read from {claimed[table]}"
+                    f"{step.page.path}:{scraped.line}: table {scraped.spec.section!r} "
+                    f"({scraped.spec.table}) is also read from {first.page.path}"
                 )
-            claimed[table] = page.path
-            path = catalog_dir / f"{table}.yaml"
-            plain = existing.get(path)
-            if plain is not None and _unchanged(plain, scraped, page.source):
-                continue  # nothing to merge; its values are all known already
-            # Loading then dumping a catalog file gives back its text (a test pins it), so
-            # the file's text is what an unchanged merge would write.
-            before = texts.get(path)
-            current = _round_trip(before, path) if before is not None else None
-            doc = _merge_table(diff, current, scraped, page.source)
-            for row in scraped.rows:
-                for name in VOCABULARY_FIELDS:
-                    value = row.get(name)
-                    if value is not None and value not in known[name]:
-                        diff.new_values.append(
-                            {"table": table, "model": row["model"], "field": name, "value": value}
-                        )
-                        known[name].add(value)
-            validate(TABLE, doc, path)
-            text = yamlio.dumps(doc)
-            if text != before:
-                outputs[path] = text
-    # A table that vanished from the pages it came from (and no page now gives): every row
-    # is a removal.
-    read = {page.page for page in pages}
-    for path, old in existing.items():
-        if old["source"]["page"] in read and path.stem not in claimed:
-            diff.removed += [removal(path.stem, row) for row in old["rows"]]
-            deletions.append(path)
+    return {table: step.name for table, step in claimed.items()}
+
+
+def _refuse_older(
+    diff: ReconcileDiff, steps: list[Step], tables: dict[str, _Table], log: Changelog
+) -> None:
+    """Refuse every snapshot dated before the catalog's current one of its page (or of a
+    table it gives, read from another page until now)."""
+    current = history.page_as_of((t.plain for t in tables.values() if t.plain), log)
+    for step in steps:
+        dates = [current.get(step.name)]
+        for scraped in step.page.tables:
+            plain = tables[scraped.spec.table].plain if scraped.spec.table in tables else None
+            if plain is not None:
+                dates.append(dt.date.fromisoformat(str(plain["source"]["snapshot"])))
+        latest = max((d for d in dates if d is not None), default=None)
+        if latest is not None and step.date < latest:
+            diff.older.append(
+                {"page": step.name, "file": str(step.page.path),
+                 "snapshot": step.date.isoformat(), "current": latest.isoformat()}
+            )  # fmt: skip
+    if diff.older:
+        raise OlderSnapshot(older_refusal(diff.older), diff)
+
+
+def _reconcile(
+    pages: list[ScrapedPage],
+    catalog_dir: Path,
+    dry_run: bool,
+    allow_removals: bool,
+    select: Select | None,
+) -> ReconcileDiff:
+    diff = ReconcileDiff()
+    tables: dict[str, _Table] = {}
+    for path in table_files(catalog_dir):
+        text, plain = _read_table(path)
+        tables[path.stem] = _Table(path, text, plain)
+    log_text, log = history.read_changelog(catalog_dir)
+    known: dict[str, set[Any]] = {f: set() for f in VOCABULARY_FIELDS}
+    for table in tables.values():
+        assert table.plain is not None
+        for row in (*table.plain["rows"], *table.plain.get(RETIRED, ())):
+            for name in VOCABULARY_FIELDS:
+                if row.get(name) is not None:
+                    known[name].add(row[name])
+    if select is not None:
+        plains = (t.plain for t in tables.values() if t.plain is not None)
+        pages = [*pages, *select(history.page_as_of(plains, log))]
+    steps = _steps(pages)
+    claimed = _claims(steps)
+    _refuse_older(diff, steps, tables, log)
+    logged = history.last_logged(log)
+    entries: list[dict[str, Any]] = []
+    for step in steps:
+        changes: list[dict[str, Any]] = []
+        for scraped in step.page.tables:
+            path = catalog_dir / f"{scraped.spec.table}.yaml"
+            table = tables.setdefault(scraped.spec.table, _Table(path, None, None))
+            changes += _apply(diff, table, scraped, step, known)
+        changes += _gone(diff, tables, step, claimed)
+        if not changes:
+            continue
+        last = logged.get(step.name)
+        if last is not None and last >= step.date:  # a re-read of a logged snapshot
+            diff.unlogged.append(
+                {"page": step.name, "snapshot": step.date.isoformat(), "changes": changes}
+            )
+            continue
+        entries.append(history.entry(step, changes))
+        logged[step.name] = step.date
+    outputs: dict[Path, str] = {}
+    deletions: list[Path] = []
+    for table in tables.values():
+        if table.plain is None and table.text is not None:
+            deletions.append(table.path)
+        elif table.doc is not None:
+            validate(TABLE, table.doc, table.path)
+            text = yamlio.dumps(table.doc)
+            if text != table.text:
+                outputs[table.path] = text
+    if entries:
+        diff.changelog = [{**e, "snapshot": e["snapshot"].isoformat()} for e in entries]
+        log_path = catalog_dir / CHANGELOG_FILE
+        outputs[log_path] = history.appended(log_text, log, entries, log_path)
     if diff.removes and not allow_removals:
         raise RemovalRefused(diff.refusal(), diff)
     if not dry_run:
-        diff.written += _write(catalog_dir, outputs, deletions, texts)
+        read = {t.path: t.text for t in tables.values()}
+        read[catalog_dir / CHANGELOG_FILE] = log_text
+        diff.written += _write(catalog_dir, outputs, deletions, read)
     return diff
+
+
+def _apply(
+    diff: ReconcileDiff,
+    table: _Table,
+    scraped: ScrapedTable,
+    step: Step,
+    known: dict[str, set[Any]],
+) -> list[dict[str, Any]]:
+    """Merge one scraped table; its changelog changes."""
+    before = table.plain
+    if before is not None and unchanged(before, scraped, step.page.source):
+        return []  # nothing to merge; its values are all known already
+    # Loading then dumping a catalog file gives back its text (a test pins it), so the
+    # file's text is what an unchanged merge would write.
+    doc = merge_table(diff, table.edit(), scraped, step.page.source)
+    table.doc = doc
+    table.plain = yamlio.to_plain(doc)
+    name = scraped.spec.table
+    for row in scraped.rows:
+        for field in VOCABULARY_FIELDS:
+            value = row.get(field)
+            if value is not None and value not in known[field]:
+                diff.new_values.append(
+                    {"table": name, "model": row["model"], "field": field, "value": value}
+                )
+                known[field].add(value)
+    return history.table_changes(name, before, table.plain)
+
+
+def _gone(
+    diff: ReconcileDiff, tables: dict[str, _Table], step: Step, claimed: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The tables of `step`'s page that it no longer has (and no other page gives): from a
+    newer snapshot every row retires and the file stays; re-reading the table's own
+    snapshot, every row is a removal and the file goes."""
+    here = {scraped.spec.table for scraped in step.page.tables}
+    changes: list[dict[str, Any]] = []
+    for name, table in tables.items():
+        plain = table.plain
+        if plain is None or plain["source"]["page"] != step.name or name in here:
+            continue
+        if claimed.get(name, step.name) != step.name:
+            continue  # moved to another page, which gives it in this run
+        snapshot = dt.date.fromisoformat(str(plain["source"]["snapshot"]))
+        if snapshot == step.date:
+            rows = (*plain["rows"], *plain.get(RETIRED, ()))
+            diff.removed += [removal(name, row) for row in rows]
+            table.plain = table.doc = None
+        elif snapshot < step.date and plain["rows"]:
+            doc = table.edit()
+            assert doc is not None
+            retire_all(diff, name, doc)
+            table.plain = yamlio.to_plain(doc)
+            changes += history.table_changes(name, plain, table.plain)
+    return changes
 
 
 def _write(
     catalog_dir: Path,
     outputs: Mapping[Path, str],
     deletions: list[Path],
-    read: Mapping[Path, str],
+    read: Mapping[Path, str | None],
 ) -> list[str]:
-    """Write every changed table and delete the vanished ones, after every check has passed,
-    as one transaction: a crash leaves all of them or none. Each file must still hold the
-    text this run `read` (None: absent), or nothing is written. Returns the paths touched."""
+    """Write every changed file and delete the vanished tables, after every check has
+    passed, as one transaction: a crash leaves all of them or none. Each file must still
+    hold the text this run `read` (None: absent), or nothing is written. Returns the paths
+    touched."""
     ops = [
         transaction.Op(path.name, text.encode(), _encoded(read.get(path)))
         for path, text in sorted(outputs.items())

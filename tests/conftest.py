@@ -1,8 +1,10 @@
 """Fixtures every layer's tests share: the repository, the committed catalog, a writable copy
-of its data, the bundled snapshots, and the generated files rendered from the catalog.
+of its data, the bundled snapshots, the seed-era catalog, and the generated files rendered
+from the catalog.
 
-The loaded catalog and the rendered files are session-scoped (read-only, and the slowest
-things to build); anything a test may change is copied into its own temporary folder.
+The loaded catalog, the seed-era catalog and the rendered files are session-scoped
+(read-only, and the slowest things to build); anything a test may change is copied into its
+own temporary folder.
 """
 
 from __future__ import annotations
@@ -18,6 +20,16 @@ from catalog.load import ROOT as ROOT  # re-exported: tests import the repositor
 
 SNAPSHOTS_DIR = ROOT / "scrapers" / "snapshots"
 GENERATED_DIR = ROOT / "generated"
+#: The seed snapshots, `<page>/<date>.md` under SNAPSHOTS_DIR: the pages the catalog was
+#: first made from (the fine-tuning and LoRA base pages of about 2025-12, the serverless page
+#: of 2025-03-04), and which the `work` fixture's catalog holds.
+SEEDS = {
+    "fine-tuning-models": "fine-tuning-models/2025-12-01.md",
+    "serverless-lora-bases": "serverless-lora-bases/2025-12-01.md",
+    "serverless-models": "serverless-models/2025-03-04.md",
+}
+#: The catalog's hand-kept files, kept when a catalog is made from snapshots alone.
+HAND_KEPT = ("notes.yaml", "aliases.yaml", "waivers.yaml")
 
 
 def copy_catalog_data(target: Path, source: Path = CATALOG_DIR) -> Path:
@@ -45,10 +57,32 @@ def catalog_copy(tmp_path: Path) -> Path:
     return copy_catalog_data(tmp_path / "catalog")
 
 
+def hand_kept(target: Path) -> Path:
+    """A catalog folder holding only the hand-kept files (and the schemas), no table yet."""
+    target.mkdir(parents=True)
+    for name in HAND_KEPT:
+        shutil.copy(CATALOG_DIR / name, target / name)
+    shutil.copytree(CATALOG_DIR / "schema", target / "schema")
+    return target
+
+
+@pytest.fixture(scope="session")
+def seed_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed-era catalog: the seed snapshots reconciled into empty tables, beside the
+    hand-kept files. Read-only: `work` copies it."""
+    from scrapers.parse import parse_file
+    from scrapers.reconcile import reconcile
+
+    target = hand_kept(tmp_path_factory.mktemp("seed") / "catalog")
+    reconcile([parse_file(SNAPSHOTS_DIR / seed) for seed in SEEDS.values()], target)
+    return target
+
+
 @pytest.fixture
-def work(tmp_path: Path) -> Path:
-    """tmp_path holding a writable catalog/ and snapshots/ (the bundled docs pages)."""
-    copy_catalog_data(tmp_path / "catalog")
+def work(tmp_path: Path, seed_catalog: Path) -> Path:
+    """tmp_path holding a writable catalog/ (the seed-era catalog, its tables at the seed
+    snapshots' dates) and snapshots/ (the bundled dated docs pages, `<page>/<date>.md`)."""
+    copy_catalog_data(tmp_path / "catalog", seed_catalog)
     shutil.copytree(SNAPSHOTS_DIR, tmp_path / "snapshots")
     return tmp_path
 

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 
 from scrapers.__main__ import main
-from tests.conftest import SNAPSHOTS_DIR
+from tests.conftest import SEEDS
 
-#: The bundled docs pages, by file name: what `run` reads unless told which pages.
-PAGES = sorted(p.name for p in SNAPSHOTS_DIR.glob("*.md"))
+#: The seed snapshots, `<page>/<date>.md` under snapshots/: what `run` reads unless told.
+PAGES = sorted(SEEDS.values())
+SERVERLESS = SEEDS["serverless-models"]
+FINE_TUNING = SEEDS["fine-tuning-models"]
+LORA_BASES = SEEDS["serverless-lora-bases"]
 
 
 def state(folder: Path) -> dict[str, bytes]:
@@ -32,7 +35,8 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 def run(
     work: Path, *args: str, capsys: pytest.CaptureFixture[str], pages: list[str] | None = None
 ) -> tuple[int, str, str]:
-    """`python -m scrapers reconcile PAGES... --catalog work/catalog ARGS`: (exit, out, err)."""
+    """`python -m scrapers reconcile PAGES... --catalog work/catalog ARGS`: (exit, out, err);
+    PAGES are paths under work/snapshots (default: the seeds)."""
     files = [str(work / "snapshots" / p) for p in (pages or PAGES)]
     code = main(["reconcile", *files, "--catalog", str(work / "catalog"), *args])
     out = capsys.readouterr()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from catalog.load import ROOT
+from tests.scrapers.reconcile_helpers import PAGES
 
 
 @pytest.mark.parametrize(
@@ -20,7 +21,7 @@ from catalog.load import ROOT
 def test_reader_leaving_early_is_not_an_error(work: Path, args: list[str]) -> None:
     """`python -m scrapers parse --json F | head -1` ends quietly, exit 0, whether the
     closed pipe is hit mid-output or only when the last buffered block is flushed."""
-    pages = [str(p) for p in sorted((work / "snapshots").glob("*.md"))]
+    pages = [str(work / "snapshots" / p) for p in PAGES]
     if args[0] == "reconcile":
         pages += ["--catalog", str(work / "catalog")]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from catalog.load import load_catalog
-from tests.scrapers.reconcile_helpers import edit, run, state
+from tests.scrapers.reconcile_helpers import SERVERLESS, edit, run, state
 
 COMMENTED = """\
 rows:
@@ -60,7 +60,7 @@ def test_comments_and_notes_survive_changes_additions_and_removals(
     )
     load_catalog(work / "catalog")
 
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SERVERLESS
     text = page.read_text()
     lines = text.split("\n")
     # Remove the Distill Llama row and the last row, add one before Distill Qwen 14B and one
@@ -82,14 +82,14 @@ def test_comments_and_notes_survive_changes_additions_and_removals(
     )
 
     before = state(work / "catalog")
-    code, out, err = run(work, "--json", capsys=capsys, pages=["serverless-models.md"])
+    code, out, err = run(work, "--json", capsys=capsys, pages=[SERVERLESS])
     assert code == 1
     assert len(json.loads(out)["removed"]) == 2
     assert "2 row(s) would be removed" in err
     assert "--allow-removals" in err
     assert state(work / "catalog") == before
 
-    code, out, _ = run(work, "--allow-removals", capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, "--allow-removals", capsys=capsys, pages=[SERVERLESS])
     assert code == 0, out
     assert out.splitlines() == [
         "+ serverless-chat: deepseek-ai/New-Distill",
@@ -98,6 +98,8 @@ def test_comments_and_notes_survive_changes_additions_and_removals(
         "- serverless-chat: upstage/SOLAR-10.7B-Instruct-v1.0",
         "~ serverless-chat: deepseek-ai/DeepSeek-R1: context_length: 128000 -> 131072",
         "? serverless-chat: acme/last: new organization value 'Acme'",
+        "changelog: serverless-models 2025-03-04 is already logged; 11 change(s) from "
+        "re-reading it are not",
     ]
     result = chat.read_text()
     assert "# A hand comment at the top.\ntable: serverless-chat\n" in result
@@ -135,7 +137,7 @@ def test_comments_and_notes_survive_changes_additions_and_removals(
     assert "About SOLAR" not in result
     load_catalog(work / "catalog")
     again = state(work / "catalog")
-    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, capsys=capsys, pages=[SERVERLESS])
     assert (code, out) == (0, "catalog is up to date\n")
     assert state(work / "catalog") == again
 
@@ -154,7 +156,7 @@ def test_new_key_goes_before_the_note_and_takes_the_comment_below(
         "    model_name: Flux.1 Canny\n    default_steps: 28\n",
         "    model_name: Flux.1 Canny\n    default_steps: 28\n  # About Depth.\n",
     )
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SERVERLESS
     edit(
         page,
         "| Flux.1 Dev | black-forest-labs/FLUX.1-dev | 28 |",
@@ -165,7 +167,7 @@ def test_new_key_goes_before_the_note_and_takes_the_comment_below(
         "| Flux.1 Canny | black-forest-labs/FLUX.1-canny | 28 |",
         "| Flux.1 Canny | black-forest-labs/FLUX.1-canny | 28* |",
     )
-    code, _, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    code, _, _ = run(work, capsys=capsys, pages=[SERVERLESS])
     assert code == 0
     text = image.read_text()
     assert "    default_steps: 28\n    footnotes: [default_steps]\n    note: kept last\n" in text
@@ -190,13 +192,13 @@ def test_comments_follow_first_row_removal_and_moves(
         "  - model: mistralai/Mixtral-8x7B-v0.1\n",
         "  # About Mixtral: moves with it.\n  - model: mistralai/Mixtral-8x7B-v0.1\n",
     )
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SERVERLESS
     lines = page.read_text().split("\n")
     i = next(n for n, line in enumerate(lines) if "| Meta | LLaMA-2 (70B) |" in line)
     # Drop LLaMA-2 (the first row) and put Mixtral before Mistral.
     lines[i : i + 3] = [lines[i + 2], lines[i + 1]]
     page.write_text("\n".join(lines))
-    code, out, _ = run(work, "--allow-removals", capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, "--allow-removals", capsys=capsys, pages=[SERVERLESS])
     assert code == 0, out
     text = language.read_text()
     assert text.endswith(
@@ -212,7 +214,7 @@ def test_comments_follow_first_row_removal_and_moves(
         "    model_name: Mistral (7B)\n"
         "    context_length: 8192\n"
     )
-    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, capsys=capsys, pages=[SERVERLESS])
     assert (code, out) == (0, "catalog is up to date\n")
 
 
@@ -227,9 +229,9 @@ def test_comments_between_keys_stay_above_their_key(
         "    # About N/A: stays above it.\n    na: [default_steps]\n"
         "    # About the note: stays above it.\n    note: free tier\n",
     )
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SERVERLESS
     edit(page, "| Flux.1 [schnell] (free)* |", "| Flux.1 [schnell] (free) |")
-    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, capsys=capsys, pages=[SERVERLESS])
     assert code == 0, out
     assert (
         "    default_steps: null\n"
@@ -241,7 +243,7 @@ def test_comments_between_keys_stay_above_their_key(
     ) in image.read_text()
     # And back: the footnote key returns before the hand-written note.
     edit(page, "| Flux.1 [schnell] (free) |", "| Flux.1 [schnell] (free)* |")
-    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, capsys=capsys, pages=[SERVERLESS])
     assert code == 0, out
     assert (
         "    default_steps: null\n"
@@ -271,14 +273,14 @@ def test_end_of_line_comment_keeps_its_column_when_the_comments_below_it_change(
         "  # About Distill Qwen 1.5B: must stay above it.\n"
         "  - model: deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B\n",
     )
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SERVERLESS
     lines = page.read_text().split("\n")
     page.write_text(
         "\n".join(
             line for line in lines if "deepseek-ai/DeepSeek-R1-Distill-Llama-70B " not in line
         )
     )
-    code, out, _ = run(work, "--allow-removals", capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, "--allow-removals", capsys=capsys, pages=[SERVERLESS])
     assert code == 0, out
     assert (
         "    quantization: FP8    # four spaces before\n"

@@ -8,19 +8,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.scrapers.reconcile_helpers import edit, run, state
+from tests.scrapers.reconcile_helpers import LORA_BASES, SERVERLESS, edit, run, state
 
 
 @pytest.mark.parametrize(
     ("target", "old", "new", "fragment"),
     [
-        ("snapshots/serverless-models.md", "| 128000 |", "| 128K |", "unit-suffixed number"),
-        ("snapshots/serverless-models.md", "<!-- snapshot: 2025-03-04 -->\n", "", "snapshot"),
+        (f"snapshots/{SERVERLESS}", "| 128000 |", "| 128K |", "unit-suffixed number"),
+        (
+            f"snapshots/{SERVERLESS}",
+            "<!-- snapshot: 2025-03-04 -->\n",
+            "<!-- snapshot: 2025-03-05 -->\n",
+            "the page says snapshot 2025-03-05, but its name says 2025-03-04",
+        ),
         (
             "catalog/serverless-chat.yaml",
             "    context_length: 128000\n",
             "    context_length: '128000'\n",
-            "serverless-chat.yaml:22: rows.0.context_length: Input should be a valid integer",
+            "serverless-chat.yaml:23: rows.0.context_length: Input should be a valid integer",
         ),
         (
             "catalog/serverless-chat.yaml",
@@ -29,7 +34,12 @@ from tests.scrapers.reconcile_helpers import edit, run, state
             "rows.0.quantisation: Extra inputs are not permitted",
         ),
     ],
-    ids=["bad-cell", "no-snapshot-date", "wrong-type-in-catalog", "unknown-key-in-catalog"],
+    ids=[
+        "bad-cell",
+        "snapshot-date-not-its-name",
+        "wrong-type-in-catalog",
+        "unknown-key-in-catalog",
+    ],
 )
 def test_input_errors_exit_2_and_write_nothing(
     work: Path,
@@ -41,7 +51,7 @@ def test_input_errors_exit_2_and_write_nothing(
 ) -> None:
     edit(work / target, old, new)
     # A change that would otherwise be written, to prove nothing is.
-    edit(work / "snapshots" / "serverless-lora-bases.md", "| FP8 |\n", "| FP4 |\n", count=3)
+    edit(work / "snapshots" / LORA_BASES, "| FP8 |\n", "| FP4 |\n", count=3)
     before = state(work / "catalog")
     code, out, err = run(work, capsys=capsys)
     assert code == 2
@@ -55,8 +65,9 @@ def test_input_errors_exit_2_and_write_nothing(
 def test_same_table_from_two_pages_is_an_error(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copy(work / "snapshots" / "serverless-models.md", work / "snapshots" / "copy.md")
-    code, _, err = run(work, capsys=capsys, pages=["serverless-models.md", "copy.md"])
+    shutil.copy(work / "snapshots" / SERVERLESS, work / "snapshots" / "copy.md")
+    code, _, err = run(work, capsys=capsys, pages=[SERVERLESS, "copy.md"])
     assert code == 2
-    assert "copy.md:" in err
+    assert f"{SERVERLESS}:" in err  # read after copy.md: a date's pages go by name
     assert "table 'Chat Models' (serverless-chat) is also read from" in err
+    assert err.rstrip().endswith("copy.md")

@@ -31,6 +31,7 @@ from catalog import transaction
 from catalog.load import ROOT
 from catalog.transaction import recover
 from scrapers.__main__ import main
+from tests.scrapers.reconcile_helpers import SERVERLESS
 
 HOOK = r"""
 import builtins, os, signal, sys
@@ -115,7 +116,7 @@ for _name in ("replace", "rename"):
 
 
 def edit_page(snapshots: Path) -> Path:
-    page = snapshots / "serverless-models.md"
+    page = snapshots / SERVERLESS
     text = page.read_text(encoding="utf-8")
     edits = [
         ("| deepseek-ai/DeepSeek-R1 | 128000 |", "| deepseek-ai/DeepSeek-R1 | 131072 |"),

@@ -13,11 +13,11 @@ from pydantic import TypeAdapter
 from catalog import yamlio
 from catalog.load import CatalogError, load_catalog, validate
 from catalog.models import Table
-from tests.scrapers.reconcile_helpers import run, state
+from tests.scrapers.reconcile_helpers import FINE_TUNING, SERVERLESS, run, state
 
 
 def test_dropped_and_renamed_columns(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SERVERLESS
     text = page.read_text()
     start = text.index("### Chat Models")
     end = text.index("### Image Models")
@@ -27,15 +27,13 @@ def test_dropped_and_renamed_columns(work: Path, capsys: pytest.CaptureFixture[s
     new = "\n".join(chat).replace("API Model String", "Model String for API")
     page.write_text(text[:start] + new + text[end:])
     before = state(work / "catalog")
-    code, out, err = run(work, "--json", capsys=capsys, pages=["serverless-models.md"])
+    code, out, err = run(work, "--json", capsys=capsys, pages=[SERVERLESS])
     assert code == 1  # every chat row had a quantization: dropping them is a removal
     assert "38 non-null value(s) of dropped column(s) would be removed" in err
     assert "(serverless-chat: quantization (38))" in err
     assert len(json.loads(out)["cells_removed"]) == 38
     assert state(work / "catalog") == before
-    code, out, _ = run(
-        work, "--json", "--allow-removals", capsys=capsys, pages=["serverless-models.md"]
-    )
+    code, out, _ = run(work, "--json", "--allow-removals", capsys=capsys, pages=[SERVERLESS])
     assert code == 0, out
     report = json.loads(out)
     columns = [c for c in report["changed"] if c["field"] == "columns"]
@@ -64,10 +62,10 @@ def test_dropped_column_with_values_is_a_refused_removal(
 ) -> None:
     """A value that disappears because the docs dropped its column is data lost: it is
     reported cell by cell (only the non-null ones) and refused like a row removal."""
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SERVERLESS
     _drop_image_steps(page)
     before = state(work / "catalog")
-    code, out, err = run(work, "--json", capsys=capsys, pages=["serverless-models.md"])
+    code, out, err = run(work, "--json", capsys=capsys, pages=[SERVERLESS])
     assert code == 1
     assert state(work / "catalog") == before
     report = json.loads(out)
@@ -87,14 +85,12 @@ def test_dropped_column_with_values_is_a_refused_removal(
         "(serverless-image: default_steps (5)); rerun with --allow-removals"
     )
     # Text output shows the same diff.
-    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, capsys=capsys, pages=[SERVERLESS])
     assert code == 1
     assert f"~ serverless-image: {flux}dev: default_steps: 28 -> None" in out.splitlines()
     assert state(work / "catalog") == before
 
-    code, out, _ = run(
-        work, "--json", "--allow-removals", capsys=capsys, pages=["serverless-models.md"]
-    )
+    code, out, _ = run(work, "--json", "--allow-removals", capsys=capsys, pages=[SERVERLESS])
     assert code == 0
     assert len(json.loads(out)["cells_removed"]) == 5
     assert "default_steps" not in (work / "catalog" / "serverless-image.yaml").read_text()
@@ -103,15 +99,15 @@ def test_dropped_column_with_values_is_a_refused_removal(
 def test_dropped_column_of_nulls_needs_no_flag(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SERVERLESS
     text = page.read_text()
     for steps in ("| 4 |", "| 28 |", "| N/A |"):
         text = text.replace(steps, "| - |")
     page.write_text(text)
-    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, capsys=capsys, pages=[SERVERLESS])
     assert code == 0, out  # values becoming null in the docs is a change, not a removal
     _drop_image_steps(page)
-    code, out, _ = run(work, "--json", capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, "--json", capsys=capsys, pages=[SERVERLESS])
     assert code == 0, out
     report = json.loads(out)
     assert report["cells_removed"] == report["removed"] == []
@@ -121,7 +117,7 @@ def test_dropped_column_of_nulls_needs_no_flag(
 def test_new_serverless_category_and_vanished_table(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SERVERLESS
     text = page.read_text()
     start = text.index("### Rerank Models")
     page.write_text(
@@ -129,14 +125,12 @@ def test_new_serverless_category_and_vanished_table(
         + "### Text To Speech Models\n\n| Organization | Model Name | Model String for API |\n"
         "|---|---|---|\n| Cartesia | Sonic 2 | cartesia/sonic-2 |\n"
     )
-    code, _, err = run(work, capsys=capsys, pages=["serverless-models.md"])
+    code, _, err = run(work, capsys=capsys, pages=[SERVERLESS])
     assert code == 1
     assert "1 row(s) would be removed (serverless-rerank: Salesforce/Llama-Rank-v1)" in err
     assert not (work / "catalog" / "serverless-text-to-speech.yaml").exists()
 
-    code, out, _ = run(
-        work, "--allow-removals", "--json", capsys=capsys, pages=["serverless-models.md"]
-    )
+    code, out, _ = run(work, "--allow-removals", "--json", capsys=capsys, pages=[SERVERLESS])
     assert code == 0
     report = json.loads(out)
     assert report["new_tables"] == ["serverless-text-to-speech"]
@@ -155,12 +149,12 @@ def test_new_serverless_category_and_vanished_table(
     tts = yamlio.load(work / "catalog" / "serverless-text-to-speech.yaml")
     validate(TypeAdapter(Table), tts, work / "catalog" / "serverless-text-to-speech.yaml")
     assert [r["model"] for r in tts["rows"]] == ["cartesia/sonic-2"]
-    code, out, _ = run(work, capsys=capsys, pages=["serverless-models.md"])
+    code, out, _ = run(work, capsys=capsys, pages=[SERVERLESS])
     assert (code, out) == (0, "catalog is up to date\n")
 
 
 def test_removal_refused_writes_nothing(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    page = work / "snapshots" / "fine-tuning-models.md"
+    page = work / "snapshots" / FINE_TUNING
     lines = [line for line in page.read_text().split("\n") if "| openai/gpt-oss-20b " not in line]
     # Changes elsewhere in the same run must not be written either.
     page.write_text("\n".join(lines).replace("| openai/gpt-oss-120b", "| openai/gpt-oss-120b*"))
@@ -180,14 +174,14 @@ def test_removal_refused_writes_nothing(work: Path, capsys: pytest.CaptureFixtur
 def test_table_moved_to_another_page_is_not_a_removal(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SERVERLESS
     text = page.read_text()
     start, end = text.index("### Audio Models"), text.index("### Code Models")
     page.write_text(text[:start] + text[end:])
     head = text[: text.index("### Chat Models")]
     # The new page sorts before the old one, so the order of pages does not matter.
     (work / "snapshots" / "audio.md").write_text(head + text[start:end])
-    code, out, _ = run(work, "--json", capsys=capsys, pages=["audio.md", "serverless-models.md"])
+    code, out, _ = run(work, "--json", capsys=capsys, pages=["audio.md", SERVERLESS])
     assert code == 0, out
     report = json.loads(out)
     assert report["removed"] == report["added"] == []

@@ -30,7 +30,7 @@ where a finding is {"rule", "table", "model", "field", "values", "message"}. Wit
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.contents import Catalog
@@ -57,6 +57,9 @@ class CheckReport:
     violations: list[RuleViolation]
     waived: list[tuple[RuleViolation, str]]
     stale: list[StaleWaiver]
+    #: Waived rows the docs no longer list (retired): the waiver records what was published
+    #: and cannot go stale; the history test checks it matched while the row was listed.
+    historical: list[StaleWaiver] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -69,17 +72,24 @@ class CheckReport:
             "violations": [v.as_dict() for v in self.violations],
             "waived": [{**v.as_dict(), "reason": reason} for v, reason in self.waived],
             "stale_waivers": [s.as_dict() for s in self.stale],
+            "historical_waivers": [s.as_dict() for s in self.historical],
             "summary": {
                 "rules": len(RULES),
                 "violations": len(self.violations),
                 "waived": len(self.waived),
                 "stale_waivers": len(self.stale),
+                "historical_waivers": len(self.historical),
             },
         }
 
 
-def apply_waivers(violations: list[RuleViolation], waivers: tuple[Waiver, ...]) -> CheckReport:
-    """Split violations into unwaived and waived; list the waived rows nothing matched."""
+def apply_waivers(
+    violations: list[RuleViolation],
+    waivers: tuple[Waiver, ...],
+    retired: frozenset[tuple[str, str]] = frozenset(),
+) -> CheckReport:
+    """Split violations into unwaived and waived; list the waived rows nothing matched, as
+    stale, or as historical when the row is `retired` ((table, model) pairs)."""
     index: dict[tuple[str, str, str], Waiver] = {
         (w.rule, w.table, model): w for w in waivers for model in w.models
     }
@@ -94,18 +104,23 @@ def apply_waivers(violations: list[RuleViolation], waivers: tuple[Waiver, ...]) 
         else:
             used.add(key)
             waived.append((violation, waiver.reason))
-    stale = [
+    unmatched = [
         StaleWaiver(rule, table, model, waiver.reason)
         for (rule, table, model), waiver in index.items()
         if (rule, table, model) not in used
     ]
-    return CheckReport(failing, waived, stale)
+    stale = [s for s in unmatched if (s.table, s.model) not in retired]
+    historical = [s for s in unmatched if (s.table, s.model) in retired]
+    return CheckReport(failing, waived, stale, historical)
 
 
 def check(catalog: Catalog, use_waivers: bool = True) -> CheckReport:
     violations = run_rules(catalog)
     waivers = catalog.waivers.waivers if use_waivers else ()
-    return apply_waivers(violations, waivers)
+    retired = frozenset(
+        (table.table, row.model) for table in catalog.tables.values() for row in table.retired
+    )
+    return apply_waivers(violations, waivers, retired)
 
 
 def _safe(text: str) -> str:
@@ -136,11 +151,18 @@ def format_human(report: CheckReport, verbose: bool = False) -> str:
         f"(waiver: {_reason(s.reason)})"
         for s in report.stale
     ]
+    if verbose:
+        lines += [
+            f"historical {s.rule} {_safe(s.table)} {_safe(s.model)}: the row left the docs "
+            f"(waiver: {_reason(s.reason)})"
+            for s in report.historical
+        ]
     listed = " (listed with --verbose)" if report.waived and not verbose else ""
+    past = f", {len(report.historical)} on retired rows" if report.historical else ""
     lines.append(
         f"{'ok' if report.ok else 'FAILED'}: {len(RULES)} rules, "
         f"{len(report.violations)} unwaived violations, {len(report.waived)} waived{listed}, "
-        f"{len(report.stale)} stale waivers"
+        f"{len(report.stale)} stale waivers{past}"
     )
     return "\n".join(lines)
 

@@ -84,17 +84,40 @@ def test_no_waivers_reports_every_violation(capsys: pytest.CaptureFixture[str]) 
 def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(CATALOG_DIR, "--json") == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) == {"ok", "rules", "violations", "waived", "stale_waivers", "summary"}
+    assert set(result) == {
+        "ok",
+        "rules",
+        "violations",
+        "waived",
+        "stale_waivers",
+        "historical_waivers",
+        "summary",
+    }
     assert [r["id"] for r in result["rules"]] == list(RULES)
     assert result["summary"] == {
         "rules": len(RULES),
         "violations": 0,
         "waived": len(KNOWN),
         "stale_waivers": 0,
+        "historical_waivers": len(result["historical_waivers"]),
     }
     first = result["waived"][0]
     assert set(first) == {"rule", "table", "model", "field", "values", "message", "reason"}
     assert first["reason"].strip()
+
+
+def test_a_waiver_on_a_retired_row_is_historical_not_stale() -> None:
+    violation = RuleViolation("r", "t", "gone/model", "f", {}, "msg")
+    waivers = (
+        Waiver(rule="r", table="t", models=("gone/model",), reason="as published"),
+        Waiver(rule="r", table="t", models=("current/model",), reason="fixed upstream"),
+    )
+    report = apply_waivers([], waivers, frozenset({("t", "gone/model")}))
+    assert [s.model for s in report.historical] == ["gone/model"]
+    assert [s.model for s in report.stale] == ["current/model"]
+    assert not report.ok  # the current row's waiver is stale
+    matched = apply_waivers([violation], waivers[:1], frozenset({("t", "gone/model")}))
+    assert matched.historical == [] and len(matched.waived) == 1 and matched.ok
 
 
 def test_removing_a_waiver_fails(catalog_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

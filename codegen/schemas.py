@@ -116,7 +116,7 @@ def catalog_schema() -> dict[str, Any]:
     schema = _pydantic_schema()
     return {
         "$schema": DRAFT,
-        "$comment": header("codegen/models.py"),
+        "$comment": header("catalog/models.py"),
         **{k: v for k, v in schema.items() if k != "title"},
         "title": "together-catalog data (data/catalog.json)",
     }

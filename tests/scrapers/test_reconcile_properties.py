@@ -5,20 +5,22 @@ each difference, and a second run changes nothing."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from catalog import yamlio
-from catalog.load import CATALOG_DIR, load_table
-from scrapers.parse import parse_text
+from catalog.load import load_table
+from scrapers.parse import parse_file, parse_text
 from scrapers.reconcile import reconcile
+from tests.conftest import SEEDS, SNAPSHOTS_DIR
 
-ORIGINAL = CATALOG_DIR / "serverless-image.yaml"
-ORIGINAL_MODELS = [str(r["model"]) for r in yamlio.load(ORIGINAL)["rows"]]
+#: The seed-era image table (the `seed_catalog` fixture's), whose rows are the seed page's.
+SEED_PAGE = parse_file(SNAPSHOTS_DIR / SEEDS["serverless-models"])
+ORIGINAL_MODELS = [
+    str(r["model"]) for t in SEED_PAGE.tables if t.spec.table == "serverless-image" for r in t.rows
+]
 POOL = [*ORIGINAL_MODELS, "acme/new-1", "acme/new-2", "acme/new-3"]
 HEAD = (
     "<!-- source: https://docs.together.ai/docs/serverless-models -->\n"
@@ -94,12 +96,12 @@ def annotate(text: str, commented: set[str], noted: set[str]) -> str:
     noted=set(),
 )
 def test_reconcile_any_table(
-    tmp_path_factory: Any, rows: list[Row], commented: set[str], noted: set[str]
+    tmp_path_factory: Any, seed_catalog: Path, rows: list[Row], commented: set[str], noted: set[str]
 ) -> None:
+    original = seed_catalog / "serverless-image.yaml"
     catalog = tmp_path_factory.mktemp("catalog")
-    shutil.copy(ORIGINAL, catalog / ORIGINAL.name)
-    target = catalog / ORIGINAL.name
-    target.write_text(annotate(ORIGINAL.read_text(), commented, noted))
+    target = catalog / original.name
+    target.write_text(annotate(original.read_text(), commented, noted))
     scraped = parse_text(page(rows), Path("serverless-models.md"))
 
     report = reconcile([scraped], catalog, allow_removals=True)

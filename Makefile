@@ -37,7 +37,7 @@ $(AJV_STAMP): tools/ajv/package.json tools/ajv/package-lock.json
 
 ajv: $(AJV_STAMP) ## install ajv (pinned in tools/ajv/) into .cache/node for the schema tests
 
-reconcile: $(STAMP) ## merge the bundled docs snapshots into catalog/
+reconcile: $(STAMP) ## merge the dated snapshots (scrapers/snapshots/<page>/<date>.md) from the catalog's as-of on, oldest first
 	$(PY) -m scrapers reconcile
 
 refresh: $(STAMP) ## download the docs pages into dated snapshots (network), then reconcile, check, generate

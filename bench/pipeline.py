@@ -21,6 +21,7 @@ from pathlib import Path
 from bench import child_env
 from bench.stats import Sample
 from bench.synthetic import derive_catalog, render_pages
+from scrapers.inputs import newest
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog"
@@ -62,7 +63,7 @@ def prepare(factor: int, work: Path) -> Workspace:
     catalog = base / "catalog"
     if factor == 1:
         shutil.copytree(CATALOG, catalog)
-        pages = tuple(sorted(SNAPSHOTS.glob("*.md")))
+        pages = tuple(newest(SNAPSHOTS))  # each page's current snapshot
     else:
         derive_catalog(CATALOG, catalog, factor)
         pages = tuple(render_pages(CATALOG, SNAPSHOTS, base / "pages", factor))

@@ -25,6 +25,7 @@ from catalog.load import NOTES_FILE, table_files
 from catalog.tables import DASH_MARKER, NA_MARKER
 from catalog.yaml_comments import flow
 from codegen.render import cell
+from scrapers.inputs import newest
 from scrapers.parse import parse_file
 
 ALIASES_FILE = "aliases.yaml"
@@ -184,14 +185,16 @@ def render_table(doc: Any, factor: int = 1) -> list[str]:
 
 
 def render_pages(catalog: Path, snapshots: Path, dest: Path, factor: int) -> list[Path]:
-    """Each page under `snapshots`, its tables replaced by the `factor`x rows of `catalog`.
+    """Each page's newest snapshot under `snapshots` (`<page>/<date>.md`, the page the
+    catalog's current rows come from), its tables replaced by the `factor`x rows of
+    `catalog`, written as `dest/<page>/<date>.md`.
 
     `catalog` is the real catalog the synthetic one was derived from. Everything outside the
     tables (source comments, headings) is kept line for line.
     """
     dest.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for page_path in sorted(snapshots.glob("*.md")):
+    for page_path in newest(snapshots):
         page = parse_file(page_path)
         lines = page_path.read_text(encoding="utf-8").splitlines()
         # Replace from the bottom so earlier line numbers stay valid.
@@ -202,7 +205,8 @@ def render_pages(catalog: Path, snapshots: Path, dest: Path, factor: int) -> lis
             start = scraped.line - 1
             end = start + 2 + len(scraped.rows)
             lines[start:end] = render_table(yamlio.load_plain(table_path), factor)
-        out = dest / page_path.name
+        out = dest / page_path.parent.name / page_path.name
+        out.parent.mkdir(exist_ok=True)
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
         written.append(out)
     return written

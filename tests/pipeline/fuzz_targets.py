@@ -96,7 +96,7 @@ def _run_one(name: str, seconds: int) -> int:
     corpus = ROOT / ".fuzz-corpus" / name
     corpus.mkdir(parents=True, exist_ok=True)
     if name == "scraper":
-        for seed in SEEDS.glob("*.md"):
+        for seed in SEEDS.glob("*/*.md"):
             (corpus / seed.name).write_bytes(seed.read_bytes()[:4000])
     target = TARGETS[name]
     with atheris.instrument_imports():

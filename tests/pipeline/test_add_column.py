@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from scrapers.inputs import newest
 from tests.conftest import ROOT, copy_catalog_data
 
 FIELD = "widget_count"
@@ -34,7 +35,7 @@ DECLARATION = f"""    Column(
         {{"finetune": OPTIONAL}},
     ),
 """
-MODEL = "deepseek-ai/DeepSeek-R1-Distill-Llama-70B"  # LoRA row 10 (widget count 10); a Full row too
+MODEL = "Qwen/Qwen3.5-9B"  # LoRA row 10 (widget count 10); a Full row too
 
 
 def _copy_project(target: Path) -> None:
@@ -58,9 +59,10 @@ def _declare(project: Path) -> None:
 
 def _publish(project: Path) -> None:
     """Add the column to the LoRA table of the fine-tuning snapshot: row N gets value N."""
-    page = project / "scrapers" / "snapshots" / "fine-tuning-models.md"
+    pages = newest(project / "scrapers" / "snapshots")  # each page as now published
+    page = next(p for p in pages if p.parent.name == "fine-tuning-models")
     lines = page.read_text(encoding="utf-8").split("\n")
-    start = lines.index("## LoRA Fine-tuning")
+    start = lines.index("## LoRA fine-tuning")
     header = next(i for i in range(start, len(lines)) if lines[i].startswith("|"))
     lines[header] += f" {HEADER} |"
     lines[header + 1] += " --- |"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from scrapers.__main__ import main
+from tests.conftest import SEEDS
 
 
 def state(folder: Path) -> dict[str, bytes]:
@@ -21,7 +22,7 @@ def state(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def work(work: Path) -> Path:
     """The shared `work` folder, its serverless page edited so reconcile rewrites two files."""
-    page = work / "snapshots" / "serverless-models.md"
+    page = work / "snapshots" / SEEDS["serverless-models"]
     text = page.read_text()
     # Two tables change, so two files are written: serverless-chat.yaml, then -image.yaml.
     text = text.replace(
@@ -35,7 +36,7 @@ def work(work: Path) -> Path:
 
 
 def args(work: Path) -> list[str]:
-    return ["reconcile", str(work / "snapshots" / "serverless-models.md"), "--catalog",
+    return ["reconcile", str(work / "snapshots" / SEEDS["serverless-models"]), "--catalog",
             str(work / "catalog")]  # fmt: skip
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import shutil
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -24,17 +23,17 @@ from catalog.pages import PAGE_BY_NAME, PAGE_SPECS
 from scrapers import fetch as fetch_module
 from scrapers.fetch import RETRY_DELAYS, run_fetch
 from scrapers.parse import parse_file
-from tests.conftest import SNAPSHOTS_DIR
+from tests.conftest import SEEDS, SNAPSHOTS_DIR
 
 DAY1 = dt.datetime(2026, 3, 5, 12, 0, 0, tzinfo=dt.UTC)
 DAY2 = DAY1 + dt.timedelta(days=1)
-#: Bundled pages as the docs serve them: without the source and snapshot comments a
-#: snapshot gets from fetch.
+#: The seed pages as the docs serve them: without the provenance a snapshot gets (the
+#: comments, a mirror's `# Source:` line).
 BUNDLED: dict[str, bytes] = {
     spec.name: re.sub(
-        rb"\A(?:<!-- (?:source|snapshot): [^\n]* -->\n)+",
+        rb"\A(?:<!-- (?:source|snapshot|approximate): [^\n]* -->\n)+(?:\n# Source: [^\n]*\n)?",
         b"",
-        (SNAPSHOTS_DIR / f"{spec.name}.md").read_bytes(),
+        (SNAPSHOTS_DIR / SEEDS[spec.name]).read_bytes(),
     )
     for spec in PAGE_SPECS
 }
@@ -203,7 +202,7 @@ def test_first_fetch_writes_stamped_snapshots(
         assert lines[3] == body  # stored as fetched
         page = parse_file(path)
         assert page.source == {"url": f"{site.base_url}{spec.path}", "snapshot": "2026-03-05"}
-        bundled = parse_file(SNAPSHOTS_DIR / f"{spec.name}.md")
+        bundled = parse_file(SNAPSHOTS_DIR / SEEDS[spec.name])
         assert [t.rows for t in page.tables] == [t.rows for t in bundled.tables]
         assert f"{spec.name}: wrote {path}\n  first snapshot of {spec.name}\n" in out
         assert site.hits[site.path(spec.name)] == 1
@@ -225,20 +224,23 @@ def test_second_identical_fetch_is_unchanged(
 def test_flat_bundled_snapshot_is_the_previous_one(
     site: DocsSite, snaps: Path, catalog_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Today's flat `<page>.md` files (no recorded digest) compare by their stored body."""
+    """Flat `<page>.md` files (no recorded digest), as the bundled pages were kept before
+    their dated folders, compare by their stored body."""
     for spec in PAGE_SPECS:
-        shutil.copy(SNAPSHOTS_DIR / f"{spec.name}.md", snaps)
+        date = Path(SEEDS[spec.name]).stem
+        head = f"<!-- source: {spec.url()} -->\n<!-- snapshot: {date} -->\n".encode()
+        (snaps / f"{spec.name}.md").write_bytes(head + BUNDLED[spec.name])
     before = tree(snaps)
     assert run(site, snaps, catalog_dir, "serverless-models", "serverless-lora-bases") == 0
     assert capsys.readouterr().out == (
         "serverless-models: unchanged since 2025-03-04\n"
-        "serverless-lora-bases: unchanged since 2026-11-23\n"
+        "serverless-lora-bases: unchanged since 2025-12-01\n"
     )
     assert tree(snaps) == before
     site.serve("serverless-lora-bases", BUNDLED["serverless-lora-bases"].replace(b"FP8", b"FP4"))
     assert run(site, snaps, catalog_dir, "serverless-lora-bases") == 0
     out = capsys.readouterr().out
-    assert f"changes since 2026-11-23 ({snaps / 'serverless-lora-bases.md'}):" in out
+    assert f"changes since 2025-12-01 ({snaps / 'serverless-lora-bases.md'}):" in out
     assert "~ serverless-lora-bases: Qwen/Qwen2.5-72B-Instruct: quantization: FP8 -> FP4" in out
     assert (snaps / "serverless-lora-bases" / "2026-03-05.md").is_file()
 

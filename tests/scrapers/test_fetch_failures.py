@@ -160,7 +160,7 @@ CASES: list[tuple[str, Callable[[], Route], str, int]] = [
     (
         "unparseable",
         lambda: respond(RAGGED),
-        "line 10: table 'Serverless LoRA base models', row 4: 3 cells, but the header has 4",
+        "line 9: table 'Serverless LoRA base models', row 4: 3 cells, but the header has 4",
         1,
     ),
     ("no-tables", lambda: respond(b"# Moved\n\nSee elsewhere.\n"), "no tables in the page", 1),

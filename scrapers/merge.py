@@ -48,6 +48,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _date(value: Any) -> dt.date:
+    """A `snapshot:` as loaded: a YAML date, or its ISO text if quoted by hand."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
 def _new_doc(scraped: ScrapedTable, source: CommentedMap) -> CommentedMap:
     doc = CommentedMap()
     doc["table"] = scraped.spec.table
@@ -234,7 +239,7 @@ def merge_table(
             )
         doc = _new_doc(scraped, meta)
     src = doc["source"]
-    before: dt.date = src["snapshot"]
+    before = _date(src["snapshot"])
     retire = before if meta["snapshot"] > before else None
     for key, value in meta.items():
         _set(diff, table, "(source)", src, key, value, meta)
@@ -270,7 +275,7 @@ def retire_all(diff: ReconcileDiff, table: str, doc: CommentedMap) -> None:
     normalise_row_comments(doc)
     if doc.get(RETIRED):
         normalise_row_comments(doc, RETIRED)
-    _drop(diff, table, doc, set(), doc["source"]["snapshot"])
+    _drop(diff, table, doc, set(), _date(doc["source"]["snapshot"]))
 
 
 def unchanged(plain: Mapping[str, Any], scraped: ScrapedTable, source: Mapping[str, str]) -> bool:

@@ -299,3 +299,15 @@ def test_changelog_is_append_only(
         assert after.startswith(before) and len(after) > len(before)
         assert len(read_changelog(catalog)[1].entries) == number
     assert path.read_text().startswith(restyled)
+
+
+def test_a_snapshot_date_quoted_by_hand_still_dates_the_retired_rows(
+    catalog: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = write_page(tmp_path, "2025-01-01", chat(chat_row(A), chat_row(B)))
+    assert rec(catalog, str(first), capsys=capsys)[0] == 0
+    edit(catalog / "serverless-chat.yaml", "  snapshot: 2025-01-01\n", "  snapshot: '2025-01-01'\n")
+    second = write_page(tmp_path, "2025-02-01", chat(chat_row(A)))
+    assert rec(catalog, str(second), capsys=capsys)[0] == 0
+    table = load_table(catalog / "serverless-chat.yaml")
+    assert [(r.model, r.last_seen.isoformat()) for r in table.retired] == [(B, "2025-01-01")]

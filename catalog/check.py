@@ -45,6 +45,10 @@ class StaleWaiver:
     model: str
     reason: str
 
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.rule, self.table, self.model)
+
     def as_dict(self) -> dict[str, str]:
         return {"rule": self.rule, "table": self.table, "model": self.model, "reason": self.reason}
 
@@ -89,7 +93,8 @@ def apply_waivers(
     retired: frozenset[tuple[str, str]] = frozenset(),
 ) -> CheckReport:
     """Split violations into unwaived and waived; list the waived rows nothing matched, as
-    stale, or as historical when the row is `retired` ((table, model) pairs)."""
+    stale, or as historical when the row is `retired` ((table, model) pairs) or the waiver
+    says until when the tables broke the rule."""
     index: dict[tuple[str, str, str], Waiver] = {
         (w.rule, w.table, model): w for w in waivers for model in w.models
     }
@@ -109,8 +114,9 @@ def apply_waivers(
         for (rule, table, model), waiver in index.items()
         if (rule, table, model) not in used
     ]
-    stale = [s for s in unmatched if (s.table, s.model) not in retired]
-    historical = [s for s in unmatched if (s.table, s.model) in retired]
+    past = {key for key, waiver in index.items() if waiver.until is not None}
+    stale = [s for s in unmatched if (s.table, s.model) not in retired and s.key not in past]
+    historical = [s for s in unmatched if (s.table, s.model) in retired or s.key in past]
     return CheckReport(failing, waived, stale, historical)
 
 

@@ -12,6 +12,7 @@ Both are strict and closed like every other catalog model: a misspelt key is a l
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from typing import Annotated
 
@@ -43,6 +44,10 @@ class Waiver(_Strict):
     table: NonBlank
     models: Annotated[tuple[ModelId, ...], Field(min_length=1)]
     reason: NonBlank
+    #: As-of date of the last snapshot whose tables broke the rule for these rows, when a
+    #: later one no longer does (the vendor fixed the row, or dropped the note the rule
+    #: reads). The waiver stays as the record of what was published, and is not stale.
+    until: dt.date | None = None
 
 
 class Waivers(_Strict):

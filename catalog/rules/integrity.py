@@ -15,7 +15,6 @@ from catalog.rules.common import (
     normalise,
     same_section,
     serverless_tables,
-    under_note,
 )
 from catalog.rules.registry import Finding, rule
 from catalog.waivers import ALIASES_FILE
@@ -24,40 +23,38 @@ from catalog.waivers import ALIASES_FILE
 ALIASES_TABLE = ALIASES_FILE.removesuffix(".yaml")
 
 
-def _note_references(catalog: Catalog) -> Iterator[tuple[str, str, list[Table] | None]]:
-    """(note path, model id, tables it must be in) for every model the notes name. The
-    tables are None when the note binds none of them as now published (the docs dropped the
-    note, and the models it names may have left with it); an empty list is a note about a
-    section no table has, which is a finding."""
+Reference = tuple[str, str, list[Table], NoteSource]
+
+
+def _note_references(catalog: Catalog) -> Iterator[Reference]:
+    """(note path, model id, tables it must be in, the note's source) for every model the
+    notes name; an empty table list is a note about a section no table has (a finding)."""
     notes = catalog.notes
 
     def section(source: NoteSource) -> list[Table]:
         return [t for t in catalog.tables.values() if same_section(source, t)]
 
-    def bound(source: NoteSource, tables: list[Table]) -> list[Table] | None:
-        kept = [t for t in tables if under_note(source, t)]
-        return kept if kept or not tables else None
-
     for i, limit in enumerate(notes.rate_limits):
-        yield f"rate_limits[{i}]", limit.model, bound(limit.source, section(limit.source))
+        yield f"rate_limits[{i}]", limit.model, section(limit.source), limit.source
     for i, tier in enumerate(notes.access_tiers):
-        yield f"access_tiers[{i}]", tier.model, bound(tier.source, section(tier.source))
+        yield f"access_tiers[{i}]", tier.model, section(tier.source), tier.source
     for i, reduced in enumerate(notes.reduced_limits):
-        tables = bound(reduced.source, section(reduced.source))
-        yield f"reduced_limits[{i}].model", reduced.model, tables
-        yield f"reduced_limits[{i}].paid_equivalent", reduced.paid_equivalent, tables
+        tables = section(reduced.source)
+        yield f"reduced_limits[{i}].model", reduced.model, tables, reduced.source
+        paid = reduced.paid_equivalent
+        yield f"reduced_limits[{i}].paid_equivalent", paid, tables, reduced.source
     pricing = notes.image_pricing
     for model in pricing.excluded:
-        yield "image_pricing.excluded", model, bound(pricing.source, section(pricing.source))
+        yield "image_pricing.excluded", model, section(pricing.source), pricing.source
     only = notes.lora_only_long_context
-    lora = bound(only.source, list(finetune_tables(catalog, "lora")))
+    lora: list[Table] = list(finetune_tables(catalog, "lora"))
     for model in only.models:
-        yield "lora_only_long_context.models", model, lora
+        yield "lora_only_long_context.models", model, lora, only.source
     served = notes.serverless_lora
-    bases = bound(served.source, list(lora_base_tables(catalog)))
-    yield "serverless_lora.example_instead", served.example_instead, bases
-    listed = bound(served.source, list(serverless_tables(catalog)))
-    yield "serverless_lora.example_not", served.example_not, listed
+    bases: list[Table] = list(lora_base_tables(catalog))
+    yield "serverless_lora.example_instead", served.example_instead, bases, served.source
+    listed: list[Table] = list(serverless_tables(catalog))
+    yield "serverless_lora.example_not", served.example_not, listed, served.source
 
 
 @rule("notes-models-listed", "catalog integrity (notes.yaml)")
@@ -67,18 +64,20 @@ def notes_models_listed(catalog: Catalog) -> Iterator[Finding]:
     Notes are keyed by model id; after an upstream rename a note would silently apply to
     nothing. Rate limits, access tiers, reduced limits and pricing exclusions must be in
     their section's table; LoRA-only models in the LoRA table; the serverless-LoRA examples
-    in the base list and in a serverless table respectively.
+    in the base list and in a serverless table respectively. A note the docs still state
+    names current rows; one they dropped (`until`) may name rows that left with it, and
+    retired rows count.
     """
-    ids_of: dict[str, set[str]] = {}
-    for path, model, tables in _note_references(catalog):
-        if tables is None:
-            continue  # the note binds no table as now published
+    current: dict[str, set[str]] = {}
+    ever: dict[str, set[str]] = {}
+    for path, model, tables, source in _note_references(catalog):
         found = False
         for table in tables:
-            ids = ids_of.get(table.table)
-            if ids is None:
-                ids = ids_of[table.table] = {r.model for r in table.rows}
-            found = found or model in ids
+            if table.table not in current:
+                current[table.table] = {r.model for r in table.rows}
+                ever[table.table] = current[table.table] | {r.model for r in table.retired}
+            ids = current if source.until is None else ever
+            found = found or model in ids[table.table]
         if not found:
             yield Finding(
                 NOTES_TABLE,
@@ -91,7 +90,7 @@ def notes_models_listed(catalog: Catalog) -> Iterator[Finding]:
 
 @rule("aliases-in-use", "catalog integrity (aliases.yaml)")
 def aliases_in_use(catalog: Catalog) -> Iterator[Finding]:
-    """Every alias in catalog/aliases.yaml is needed by a current row.
+    """Every alias in catalog/aliases.yaml is needed by a row, current or retired.
 
     A serving variant must be a listed LoRA base whose id differs from its target; an
     organization's namespace must be used by a row of that organization that the plain name
@@ -113,7 +112,7 @@ def aliases_in_use(catalog: Catalog) -> Iterator[Finding]:
             )
     used: set[tuple[str, str]] = set()
     for table in catalog.tables.values():
-        for row in table.rows:
+        for row in (*table.rows, *table.retired):  # retired rows are still answered for
             organization = getattr(row, "organization", None)
             if organization is not None:
                 used.add((organization, row.model.partition("/")[0]))

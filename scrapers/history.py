@@ -35,8 +35,9 @@ from scrapers.parse import ScrapedPage
 RETIRED = "retired"
 HEADER = (
     "# yaml-language-server: $schema=schema/changelog.schema.json\n"
-    "# What Together's docs tables changed, one entry per page snapshot, in date order: written\n"
-    "# by `python -m scrapers reconcile`, append-only (an entry is never edited once written).\n"
+    "# What Together's docs tables changed: one entry per page snapshot, each page's oldest\n"
+    "# first, with the values it replaced. Written by `python -m scrapers reconcile`, append-only\n"
+    "# (an entry is never edited once written); a new row's cells are changes from null.\n"
 )
 #: Row keys that are not published cells.
 _NOT_CELLS = frozenset({"model", "last_seen", "footnotes", "na", "note"})

@@ -23,7 +23,7 @@ from jinja2 import Environment, TemplateError
 from catalog import yamlio
 from catalog.contents import Catalog
 from catalog.load import ROOT
-from codegen import context, schemas, swap
+from codegen import context, schemas, site, swap
 from codegen.render import GENERATED_BY, TEMPLATES_DIR, RenderError, environment, render
 
 OUT_DIR = ROOT / "generated"
@@ -137,6 +137,9 @@ def render_all(
         files[current] = render(env, "docs/model-index.md.j2", entries=context.model_index(catalog))
         current = "docs/anomalies.md"
         files[current] = render(env, "docs/anomalies.md.j2", waivers=context.waivers(catalog))
+        for rel, make in site.outputs(catalog, templates, runtime):  # the catalog browser
+            current = rel
+            files[rel] = make()
     except (TemplateError, RenderError) as exc:
         raise GenerateError(f"{current}: {type(exc).__name__}: {exc}") from exc
     return dict(sorted(files.items()))

@@ -14,7 +14,7 @@ from typing import Any
 
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, ServerlessTable, Table
-from codegen import context, schemas
+from codegen import context, schemas, site
 from codegen.records import record_classes
 from scrapers.parse import ScrapeError, parse_text
 
@@ -275,7 +275,15 @@ def check_python(catalog: Catalog, files: Files) -> None:
             raise VerifyError(f"{rel}: {family.name} does not hold the catalog's ids")
 
 
+def check_site(catalog: Catalog, files: Files) -> None:
+    """The catalog browser's embedded data parses back as the catalog's rows (codegen/site.py)."""
+    problem = site.check_site(catalog, files)
+    if problem is not None:
+        raise VerifyError(problem)
+
+
 def verify(catalog: Catalog, files: Files) -> None:
     check_docs(catalog, files)
     check_json(catalog, files)
     check_python(catalog, files)
+    check_site(catalog, files)

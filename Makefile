@@ -8,7 +8,7 @@ PIP := $(PY) -m pip --quiet --disable-pip-version-check
 CHECK := $(PY) -m codegen check$(if $(filter-out 0,$(VERBOSE)), --verbose)
 
 .DEFAULT_GOAL := all
-.PHONY: all help setup ajv refresh reconcile yaml-schema validate check generate check-generated test pytest lint bench fuzz clean
+.PHONY: all help setup ajv browser refresh reconcile yaml-schema validate check generate check-generated test pytest lint bench fuzz clean
 
 all: setup reconcile yaml-schema check generate ## set up .venv, then scrape -> reconcile -> check (loads and validates) -> generate
 
@@ -37,6 +37,17 @@ $(AJV_STAMP): tools/ajv/package.json tools/ajv/package-lock.json
 
 ajv: $(AJV_STAMP) ## install ajv (pinned in tools/ajv/) into .cache/node for the schema tests
 
+# Debian's chromium, which Playwright drives in tests/site/ (it never downloads a browser).
+# CI runs as root: apt-get installs it there. Elsewhere without it the browser tests skip.
+browser: ## install Debian's chromium for the page tests (tests/site/) when /usr/bin/chromium is missing
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "apt-get install chromium (for tests/site/)"; \
+			apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "no /usr/bin/chromium and no root apt-get: tests/site/ will skip (and fail under CI)"; fi; \
+	fi
+
 reconcile: $(STAMP) ## merge the dated snapshots (scrapers/snapshots/<page>/<date>.md) from the catalog's as-of on, oldest first
 	$(PY) -m scrapers reconcile
 
@@ -63,7 +74,7 @@ check-generated: $(STAMP) ## fail when generated/ is stale
 
 test: pytest lint ## run every test, ruff and mypy --strict
 
-pytest: $(STAMP) $(AJV_STAMP) ## only the test suite (pytest), without lint
+pytest: $(STAMP) $(AJV_STAMP) browser ## only the test suite (pytest), without lint
 	$(PY) -m pytest
 
 lint: $(STAMP) ## ruff and mypy --strict, generated code included

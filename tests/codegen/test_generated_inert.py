@@ -2,8 +2,10 @@
 none of them, and hands every string back exactly.
 
 The strings try each way a value could escape into code (Python quoting, docstrings, Jinja
-delimiters, shell metacharacters); if any escaped, importing the generated package would
-import the `tripwire` module planted on its path, which leaves a marker file behind.
+delimiters, shell metacharacters, HTML and JavaScript); if any escaped, importing the
+generated package would import the `tripwire` module planted on its path, which leaves a
+marker file behind, and the catalog browser (generated/site/) would call `tripwire()`, which
+the browser test plants as a function that records the call.
 """
 
 from __future__ import annotations
@@ -35,8 +37,16 @@ HOSTILE = [
     "a | b \\| c",
     "# noqa: tripwire",
     "é😀中文 tripwire",
+    "<img src=x onerror=tripwire()>",
+    "<!-- ${tripwire()} --> `${tripwire()}`",
+    "');tripwire();//",
 ]
 HOSTILE_ID = 'evil/x"""; import tripwire; """'
+#: Strings only the site shows (a row's note, a waiver's reason), where the scraper's reading
+#: back of the docs does not apply: line and paragraph separators (U+2028, U+2029), which
+#: JavaScript once read as line ends inside strings, beside a script element to break out of.
+NOTE_ONLY = "line\u2028next\u2029</script><script>tripwire()</script><!--"
+REASON = "Kept: </SCRIPT ><svg onload=tripwire()>\u2028{{ 7 * 7 }} ${7*7}"
 
 
 def _plant(catalog: Path) -> dict[str, str]:
@@ -49,10 +59,16 @@ def _plant(catalog: Path) -> dict[str, str]:
         row["model_name"] = value
         row["note"] = value
         planted[str(row["model"])] = value
+    rows[len(HOSTILE)]["note"] = NOTE_ONLY
     first = rows[0]
     first["model"] = HOSTILE_ID
     planted[HOSTILE_ID] = planted.pop(next(iter(planted)))
     yamlio.atomic_write(path, yamlio.dumps(doc))
+    waivers = yamlio.load(catalog / "waivers.yaml")
+    # A new mapping, not an edit: ruamel keeps a `>-` folded style on an edited key and
+    # writes U+2028 raw inside it, where it reads back as a line break.
+    waivers["waivers"][0] = {**waivers["waivers"][0], "reason": REASON}
+    yamlio.atomic_write(catalog / "waivers.yaml", yamlio.dumps(waivers))
     return planted
 
 
@@ -126,3 +142,79 @@ def test_an_invisible_character_stops_generation_loudly(
     assert run_generate(load_catalog(catalog_copy), check=False, out=out) == 2
     assert "U+202E" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+#: Planted before the page's own scripts: `tripwire()` records a call, and the page's CSP
+#: reports (rather than silently blocks) anything it refuses.
+TRAP = """
+window.tripwire = () => { window.__tripped = (window.__tripped || 0) + 1; };
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__refused = (window.__refused || []).concat([e.violatedDirective]);
+});
+"""
+
+_SHOWN = """ids => ids.map(id => {
+  const rows = [...document.querySelectorAll("#model-table tbody tr")];
+  const row = rows.find(r => r.dataset.model === id);
+  const name = row ? row.querySelector("td[data-label=Name]") : null;
+  window.togetherCatalog.openModel(id);
+  const shown = {
+    row: row ? row.querySelector("a.model-link").textContent : null,
+    name: name ? name.textContent : null,
+    title: document.getElementById("model-title").textContent,
+    detail: document.getElementById("model-detail").textContent,
+  };
+  document.getElementById("model-dialog").close();
+  return shown;
+})"""
+
+_FOREIGN = """() => ({
+  scripts: [...document.scripts].map(s => s.getAttribute("src") || s.type),
+  elements: document.querySelectorAll(
+    "img, svg, iframe, object, embed, style, link:not([rel=stylesheet])"
+  ).length,
+  handlers: [...document.querySelectorAll("*")]
+    .filter(e => [...e.attributes].some(a => a.name.startsWith("on"))).length,
+  tripped: window.__tripped || 0,
+  refused: window.__refused || [],
+})"""
+
+
+@pytest.mark.parametrize("bypass_csp", [True, False], ids=["without-csp", "with-csp"])
+def test_the_hostile_catalog_page_runs_nothing_and_shows_every_string(
+    hostile_build: tuple[Path, dict[str, str]], bypass_csp: bool
+) -> None:
+    # Without its CSP the page would run whatever escaped; with it, a refusal would be
+    # reported. Either way nothing may run, and every string must be there as text.
+    from tests.site.browser import open_page, shared_browser
+
+    root, planted = hostile_build
+    index = root / "generated" / "site" / "index.html"
+    hostile = load_catalog(root / "catalog")
+    noted = next(r.model for r in hostile.tables["finetune-lora"].rows if r.note == NOTE_ONLY)
+    with open_page(shared_browser(), index, bypass_csp=bypass_csp, init_script=TRAP) as opened:
+        page = opened.page
+        ids = [*planted, noted]
+        shown = dict(zip(ids, page.evaluate(_SHOWN, ids), strict=True))
+        for model, value in planted.items():
+            assert shown[model]["row"] == model
+            assert shown[model]["name"] == value
+            assert shown[model]["title"] == model
+            assert f"Name: {value}" in shown[model]["detail"]
+            assert f"Note: {value}" in shown[model]["detail"]
+        assert f"Note: {NOTE_ONLY}" in shown[noted]["detail"]
+        assert REASON in (page.text_content("#waiver-list") or "")
+        page.fill("#job-model", HOSTILE_ID)
+        page.fill("#job-batch", "0")
+        page.fill("#job-rank", "${tripwire()}")
+        page.click("#job-form button[type=submit]")
+        assert HOSTILE_ID in (page.text_content("#job-result") or "")
+        foreign = page.evaluate(_FOREIGN)
+        assert foreign == {
+            "scripts": ["application/json", "checker.js", "app.js"],
+            "elements": 0,
+            "handlers": 0,
+            "tripped": 0,
+            "refused": [],
+        }
+        assert opened.errors == [] and opened.offline == []

@@ -203,29 +203,67 @@ def _table(catalog: Catalog, table: Table) -> dict[str, Any]:
 
 
 def _pages(catalog: Catalog) -> list[dict[str, Any]]:
-    """Each docs page with the as-of date of its data (the oldest of its tables' snapshots,
-    as the runtime's `data_as_of()` says) and where it was read."""
-    pages: dict[str, Table] = {}
+    """Each docs page with the as-of date of its data and where it was read: the oldest
+    snapshot among its tables that still list rows (as the runtime's `data_as_of()` takes
+    the oldest), so a table the docs dropped, kept for its retired rows, does not date the
+    page; a page of such tables alone is dated by all of them."""
+    pages: dict[str, list[Table]] = {}
     for table in catalog.tables.values():
-        known = pages.get(table.source.page)
-        if known is None or table.source.snapshot < known.source.snapshot:
-            pages[table.source.page] = table
-    return [
-        {
-            "page": page,
-            "url": t.source.url,
-            "snapshot": t.source.snapshot.isoformat(),
-            "approximate": t.source.approximate,
-        }
-        for page, t in pages.items()
-    ]
+        pages.setdefault(table.source.page, []).append(table)
+    out = []
+    for page, tables in pages.items():
+        listing = [t for t in tables if t.rows] or tables
+        oldest = min(listing, key=lambda t: t.source.snapshot)
+        out.append(
+            {
+                "page": page,
+                "url": oldest.source.url,
+                "snapshot": oldest.source.snapshot.isoformat(),
+                "approximate": oldest.source.approximate,
+            }
+        )
+    return out
 
 
 def _changelog(catalog: Catalog) -> list[dict[str, Any]]:
-    """catalog/changelog.yaml's entries (none when the catalog has no changelog)."""
+    """catalog/changelog.yaml's entries (none when the catalog has no changelog), each one's
+    changes in runs of one table and model, in the file's order: `rows` holds
+    `[table, model, [change, ...]]`, a change `[kind]` or, for `changed`, `[kind, field, old,
+    new]`. Thousands of changes stay small without their key names repeated."""
     log = getattr(catalog, "changelog", None)
-    entries = getattr(log, "entries", ())
-    return [entry.model_dump(mode="json") for entry in entries]
+    out = []
+    for entry in getattr(log, "entries", ()):
+        runs: list[list[Any]] = []
+        for change in entry.changes:
+            item = [change.change]
+            if change.change == "changed":
+                item += [change.field, change.old, change.new]
+            if runs and runs[-1][:2] == [change.table, change.model]:
+                runs[-1][2].append(item)
+            else:
+                runs.append([change.table, change.model, [item]])
+        out.append(
+            {
+                "page": entry.page,
+                "snapshot": entry.snapshot.isoformat(),
+                "url": entry.url,
+                "approximate": entry.approximate,
+                "rows": runs,
+            }
+        )
+    return out
+
+
+def changelog_changes(data: Any) -> list[tuple[Any, ...]]:
+    """The page data's changelog as flat `(page, snapshot, table, model, kind, field, old,
+    new)` tuples, in order: what the self-check compares with catalog/changelog.yaml."""
+    flat = []
+    for entry in data["changelog"]:
+        for table, model, changes in entry["rows"]:
+            for kind, *rest in changes:
+                field, old, new = rest or (None, None, None)
+                flat.append((entry["page"], entry["snapshot"], table, model, kind, field, old, new))
+    return flat
 
 
 def _waivers(catalog: Catalog) -> list[dict[str, Any]]:
@@ -382,6 +420,14 @@ def check_site(catalog: Catalog, files: dict[str, str]) -> str | None:
             missing = [row.model for row in table.rows if row.model not in ids]
             if missing:
                 return f"{INDEX}: the checker lacks {table.method} rows {missing[:3]}"
+    log = getattr(catalog, "changelog", None)
+    want_log = [
+        (e.page, e.snapshot.isoformat(), c.table, c.model, c.change, c.field, c.old, c.new)
+        for e in getattr(log, "entries", ())
+        for c in e.changes
+    ]
+    if changelog_changes(data) != want_log:
+        return f"{INDEX}: the changelog reads back differently from the catalog's"
     ids = {row.model for t in catalog.tables.values() for row in t.rows}
     if data["model_count"] != len(ids):
         return f"{INDEX}: {data['model_count']} models, not the catalog's {len(ids)}"

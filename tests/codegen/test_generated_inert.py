@@ -156,7 +156,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 _SHOWN = """ids => ids.map(id => {
   const rows = [...document.querySelectorAll("#model-table tbody tr")];
   const row = rows.find(r => r.dataset.model === id);
-  const name = row ? row.querySelector("td[data-label=Name]") : null;
+  const name = row ? row.querySelector(".model-name") : null;
   window.togetherCatalog.openModel(id);
   const shown = {
     row: row ? row.querySelector("a.model-link").textContent : null,

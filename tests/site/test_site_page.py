@@ -10,7 +10,6 @@ the suite never dirties the tree.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -87,18 +86,31 @@ def test_search_and_table_filter(browser: Browser, site_index: Path, catalog: Ca
         assert len(shown_ids(page)) == len(current_ids(catalog))
 
 
-_NUMBER = re.compile(r"^-?[\d,]+(\.\d+)?$")
+#: Each cell of a column as the page sorts it: the model link alone in the id column, a
+#: price's amount and unit apart, else the text.
+_CELLS = """cs => cs.map(c => {
+  const pick = (selector) => (c.querySelector(selector) || {}).textContent || null;
+  return [pick("a.model-link"), pick(".amount"), pick(".unit"), c.textContent];
+})"""
+TOKENS = "1M tokens"
 
 
-def cell_value(text: str, kind: str) -> Any:
-    """A displayed cell as the page sorts it: None for a dash, numbers, flags, folded text."""
-    text = text.replace("retired", "").strip()
-    if text == NO_VALUE:
+def sort_key(cell: list[str | None], numeric: bool) -> Any:
+    """A cell's value as the page sorts it (None for a dash): numbers, flags, prices by unit
+    (tokens first) then amount, else case-folded text."""
+    link, amount, unit, text = cell
+    if link is not None:
+        return link.casefold()
+    assert text is not None
+    if text.strip() == NO_VALUE:
         return None
-    if kind in ("number", "price"):
-        return float(text.lstrip("$").replace(",", ""))
-    if kind == "flag":
+    if amount is not None and unit is not None:
+        group = unit.partition("per ")[2]
+        return (group != TOKENS, group.casefold(), float(amount.split()[0].lstrip("$")))
+    if text in ("Yes", "No"):
         return text == "Yes"
+    if numeric:
+        return float(text.replace(",", ""))
     return text.casefold()
 
 
@@ -111,26 +123,19 @@ def test_every_column_sorts_both_ways(browser: Browser, site_index: Path) -> Non
         assert len(keys) >= 5
         for index, key in enumerate(keys):
             header = f'#model-table thead button[data-key="{key}"]'
-            numeric = page.eval_on_selector(
-                f"{header} >> xpath=..", "th => th.classList.contains('num')"
-            )
+            th = f"{header} >> xpath=.."
+            numeric = page.eval_on_selector(th, "th => th.classList.contains('num')")
             for direction in ("ascending", "descending"):
-                if page.get_attribute(f"{header} >> xpath=..", "aria-sort") != direction:
+                if page.get_attribute(th, "aria-sort") != direction:
                     page.click(header)
-                assert page.get_attribute(f"{header} >> xpath=..", "aria-sort") == direction
-                cells: list[str] = page.eval_on_selector_all(
-                    f"#model-table tbody tr > :nth-child({index + 1})",
-                    "cs => cs.map(c => c.textContent)",
+                assert page.get_attribute(th, "aria-sort") == direction
+                cells = page.eval_on_selector_all(
+                    f"#model-table tbody tr > :nth-child({index + 1})", _CELLS
                 )
-                sample = next((c for c in cells if c.strip() not in (NO_VALUE, "")), "")
-                kind = "number" if numeric and _NUMBER.match(sample.lstrip("$")) else "text"
-                if sample in ("Yes", "No"):
-                    kind = "flag"
-                values = [cell_value(c, kind) for c in cells]
+                values = [sort_key(c, numeric) for c in cells]
                 present = [v for v in values if v is not None]
                 assert values[: len(present)] == present, f"{key}: values after an empty cell"
-                want = sorted(present, reverse=direction == "descending")
-                assert present == want, f"{key} {direction}"
+                assert present == sorted(present, reverse=direction == "descending"), key
             assert page.input_value("#sort-by") == key
 
 

@@ -115,9 +115,10 @@ def test_the_data_carries_every_table_and_the_checker_rows(
 
 
 def _tampered(files: dict[str, str], old: str, new: str) -> dict[str, str]:
+    """`files` with the first `old` in the data's tables replaced by `new`."""
     changed = dict(files)
     page = changed[site.INDEX]
-    start = page.index(site.DATA_OPEN)
+    start = page.index('"tables": [', page.index(site.DATA_OPEN))
     at = page.index(old, start)
     changed[site.INDEX] = page[:at] + new + page[at + len(old) :]
     return changed
@@ -129,7 +130,7 @@ def test_the_self_check_catches_a_changed_or_broken_page(
     table = next(iter(catalog.tables.values()))
     model = table.rows[0].model
     renamed = _tampered(generated_files, json.dumps(model), json.dumps(model + "-x"))
-    with pytest.raises(VerifyError, match=r"checker lacks|rows differ"):
+    with pytest.raises(VerifyError, match="rows differ"):
         check_site(catalog, renamed)
     broken = _tampered(generated_files, json.dumps(model), '"</script>"')
     with pytest.raises(VerifyError, match="does not read back"):

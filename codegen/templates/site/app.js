@@ -78,6 +78,36 @@
     return seen;
   }
 
+  // The headline price of a model, from its first serverless listing that publishes one:
+  // token prices (input / output, or one price for all tokens), else a price per megapixel,
+  // per video, or per the unit a rate states. Sorted by unit (tokens first), then amount.
+  const TOKENS = "1M tokens";
+  function priceOf(entries) {
+    for (const { table, row } of entries) {
+      if (table.kind !== "serverless") continue;
+      const get = (field) => cell(table, row, field);
+      const input = get("input_price");
+      const output = get("output_price");
+      if (input !== null || output !== null) {
+        const both = input !== null && output !== null;
+        const amount = both ? `$${input} / $${output}` : `$${input !== null ? input : output}`;
+        const unit = `${both ? "in / out" : input !== null ? "in" : "out"} per ${TOKENS}`;
+        return { amount, unit, group: TOKENS, value: Number.parseFloat(input !== null ? input : output) };
+      }
+      const simple = [["token_price", TOKENS], ["price_per_megapixel", "MP"], ["price_per_video", "video"]];
+      for (const [field, group] of simple) {
+        const value = get(field);
+        if (value !== null) return { amount: "$" + value, unit: `per ${group}`, group, value: Number.parseFloat(value) };
+      }
+      const rate = get("price"); // "15.00 per 1M chars"
+      if (rate !== null) {
+        const [value, ...unit] = String(rate).split(" per ");
+        return { amount: "$" + value, unit: `per ${unit.join(" per ")}`, group: unit.join(" per "), value: Number.parseFloat(value) };
+      }
+    }
+    return null;
+  }
+
   for (const m of models.values()) {
     const entries = m.listings.length ? m.listings : m.retired;
     m.current = m.listings.length > 0;
@@ -88,8 +118,7 @@
     m.listed = m.listings.map(({ table }) => table.label).filter((v, i, all) => all.indexOf(v) === i).join(", ");
     m.context = first(entries, "context_length", "serverless");
     m.ft_context = first(entries, "context_length_sft", "finetune");
-    m.input_price = first(entries, "input_price");
-    m.output_price = first(entries, "output_price");
+    m.price = priceOf(entries);
     m.function_calling = flag(entries, "function_calling");
     m.structured_outputs = flag(entries, "structured_outputs");
     m.modalities = [...new Set(entries.map(({ table, row }) => cell(table, row, "modality")).filter((v) => v !== null))];
@@ -104,13 +133,11 @@
   // label: the column heading; title: what it means in full (sort menu, phone cards).
   const COLUMNS = [
     { key: "id", label: "Model", title: "Model id", type: "text" },
-    { key: "name", label: "Name", title: "Name", type: "text" },
     { key: "organization", label: "Org.", title: "Organization", type: "text" },
     { key: "listed", label: "Listed in", title: "Listed in", type: "text" },
     { key: "context", label: "Context", title: "Serverless context (tokens)", type: "number" },
     { key: "ft_context", label: "FT context", title: "Fine-tuning context, SFT (tokens)", type: "number" },
-    { key: "input_price", label: "In $/1M", title: "Input price (USD per 1M tokens)", type: "price" },
-    { key: "output_price", label: "Out $/1M", title: "Output price (USD per 1M tokens)", type: "price" },
+    { key: "price", label: "Price", title: "Price (USD)", type: "price" },
     { key: "function_calling", label: "Tools", title: "Function calling", type: "flag" },
     { key: "structured_outputs", label: "JSON", title: "Structured outputs", type: "flag" },
     { key: "modality", label: "Modality", title: "Modality", type: "text" },
@@ -121,9 +148,21 @@
   function sortValue(m, column) {
     const v = m[column.key];
     if (v === null || v === "") return null;
-    if (column.type === "price") return Number.parseFloat(v);
+    if (column.type === "price") return [v.group === TOKENS ? 0 : 1, fold(v.group), v.value];
     if (column.type === "flag") return v ? 1 : 0;
     return v;
+  }
+
+  function order(x, y) {
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) {
+        const o = order(x[i], y[i]);
+        if (o) return o;
+      }
+      return 0;
+    }
+    if (typeof x === "number") return x - y;
+    return fold(x) < fold(y) ? -1 : fold(x) > fold(y) ? 1 : 0;
   }
 
   function compare(a, b) {
@@ -133,10 +172,8 @@
     if (x === null || y === null) {
       if (x !== y) return x === null ? 1 : -1; // no value: last, either way
     } else {
-      let order = 0;
-      if (typeof x === "number") order = x - y;
-      else order = fold(x) < fold(y) ? -1 : fold(x) > fold(y) ? 1 : 0;
-      if (order) return state.dir === "asc" ? order : -order;
+      const o = order(x, y);
+      if (o) return state.dir === "asc" ? o : -o;
     }
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   }
@@ -145,7 +182,9 @@
     const v = m[column.key];
     if (v === null || v === "") return el("span", { class: "none", text: "–", title: "not published" });
     if (column.type === "flag") return v ? "Yes" : "No";
-    if (column.type === "price") return "$" + v;
+    if (column.type === "price") {
+      return el("span", {}, el("span", { class: "amount", text: v.amount }), el("span", { class: "unit", text: v.unit }));
+    }
     if (column.type === "number") return Number(v).toLocaleString("en-US");
     return String(v);
   }
@@ -197,7 +236,8 @@
             if (column.key === "id") {
               return el("th", { scope: "row", "data-label": column.title },
                 el("a", { href: modelHref(m.id), class: "model-link", text: m.id }),
-                m.current ? null : el("span", { class: "badge", text: "retired" }));
+                m.current ? null : el("span", { class: "badge", text: "retired" }),
+                m.name !== null ? el("span", { class: "model-name", text: m.name }) : null);
             }
             return el("td", { "data-label": column.title, class: column.type === "text" ? null : "num" }, display(m, column));
           }))
@@ -268,21 +308,27 @@
 
   const IDENTITY = new Set(["model", "model_name", "organization"]);
 
+  function formatValue(field, value) {
+    const info = columnInfo.get(field) || { cell: "text", unit: null };
+    if (value === null) return "–";
+    if (info.cell === "flag") return value ? "Yes" : "No";
+    if (info.cell === "price" || info.cell === "rate") return "$" + value;
+    if (info.cell === "count") return Number(value).toLocaleString("en-US") + (info.unit ? " " + info.unit : "");
+    return String(value);
+  }
+
   function formatCell(table, row, field) {
     const value = cell(table, row, field);
-    const info = columnInfo.get(field) || { cell: "text", unit: null };
-    let text;
-    if (value === null) text = row.na.includes(field) ? "N/A" : "–";
-    else if (info.cell === "flag") text = value ? "Yes" : "No";
-    else if (info.cell === "price" || info.cell === "rate") text = "$" + value;
-    else if (info.cell === "count") text = Number(value).toLocaleString("en-US") + (info.unit ? " " + info.unit : "");
-    else text = String(value);
+    let text = value === null && row.na.includes(field) ? "N/A" : formatValue(field, value);
     if (row.footnotes.includes(field)) text += " *";
     return text;
   }
 
   function asOf(date, approximate) {
-    return approximate ? `${date} (approximate: ${approximate})` : date;
+    // The date in bold; how an undated page's date was estimated, if it was, after it.
+    return el("span", { class: "as-of-date" },
+      el("strong", { text: date }),
+      approximate ? el("span", { class: "approx", text: ` (approximate: ${approximate})` }) : null);
   }
 
   function factList(table, row) {
@@ -308,35 +354,63 @@
 
   function provenance(table, extra) {
     return el("p", { class: "meta" },
-      "As of ", el("strong", { text: asOf(table.snapshot, table.approximate) }), " · source: ",
+      "As of ", asOf(table.snapshot, table.approximate), " · source: ",
       sourceLink(table.url, `${table.page} / ${table.section}`), extra ? " · " + extra : null);
   }
 
-  function describeChange(change) {
-    const table = data.tables.find((t) => t.id === change.table);
-    const where = table ? table.section : change.table;
-    if (change.change === "added") return `Added to ${where}`;
-    if (change.change === "retired") return `No longer listed in ${where}`;
-    if (change.change === "returned") return `Listed again in ${where}`;
-    const header = (table && table.columns.find((c) => c.field === change.field)) || null;
-    const name = header ? header.header : change.field;
-    const show = (v) => (v === null ? "–" : String(v));
-    return `${name} in ${where}: ${show(change.old)} → ${show(change.new)}`;
+  function fieldName(table, field) {
+    const column = table ? table.columns.find((c) => c.field === field) : null;
+    const info = columnInfo.get(field);
+    return column ? column.header : info ? info.label : field;
+  }
+
+  // One table's changes to one model in one snapshot: a row first listed shows its first
+  // values folded under "Added"; other changes one line each.
+  function describeRun(tableId, changes) {
+    const table = data.tables.find((t) => t.id === tableId);
+    const where = table ? table.section : tableId;
+    const items = [];
+    let firstValues = null; // the list under the latest "Added", while its values follow
+    for (const [kind, field, old, value] of changes) {
+      if (kind === "changed") {
+        const name = fieldName(table, field);
+        if (firstValues !== null && old === null) {
+          firstValues.append(el("li", { text: `${name}: ${formatValue(field, value)}` }));
+        } else {
+          items.push(el("li", { text: `${name} in ${where}: ${formatValue(field, old)} → ${formatValue(field, value)}` }));
+        }
+        continue;
+      }
+      firstValues = null;
+      const text = kind === "added" ? `Added to ${where}` : kind === "retired" ? `No longer listed in ${where}` : `Listed again in ${where}`;
+      const item = el("li", { text });
+      if (kind === "added") {
+        firstValues = el("ul");
+        item.append(el("details", {}, el("summary", { text: "values as first published" }), firstValues));
+      }
+      items.push(item);
+    }
+    for (const list of items.map((i) => i.querySelector("details > ul"))) {
+      if (list && !list.childElementCount) list.parentElement.remove();
+    }
+    return items;
   }
 
   function history(id) {
     if (!data.has_changelog) {
       return el("p", { class: "hint", text: "This build of the catalog carries no change history." });
     }
-    const entries = data.changelog
-      .map((entry) => ({ entry, changes: entry.changes.filter((c) => c.model === id) }))
-      .filter((e) => e.changes.length);
+    const entries = [];
+    for (const entry of data.changelog) {
+      const runs = entry.rows.filter((run) => run[1] === id);
+      if (runs.length) entries.push({ entry, runs });
+    }
     if (!entries.length) return el("p", { class: "hint", text: "No recorded change since the catalog's history begins." });
     return el("ol", { class: "history" },
-      entries.map(({ entry, changes }) =>
+      entries.map(({ entry, runs }) =>
         el("li", {},
-          el("p", { class: "meta" }, el("strong", { text: asOf(entry.snapshot, entry.approximate) }), " · ", sourceLink(entry.url, entry.page)),
-          el("ul", {}, changes.map((c) => el("li", { text: describeChange(c) }))))));
+          el("p", { class: "meta" }, asOf(entry.snapshot, entry.approximate), " · ", sourceLink(entry.url, entry.page)),
+          el("ul", {}, runs.map(([tableId, , changes]) => describeRun(tableId, changes))))));
   }
 
   function openModel(id, opener) {
@@ -545,7 +619,7 @@
           el("td", {}, el("code", { text: t.id })),
           el("td", { text: t.section }),
           el("td", {}, sourceLink(t.url, t.page)),
-          el("td", { text: asOf(t.snapshot, t.approximate) }),
+          el("td", {}, asOf(t.snapshot, t.approximate)),
           el("td", { class: "num", text: `${t.rows.length}` + (t.retired.length ? ` (+${t.retired.length} retired)` : "") })))
     );
   }

@@ -63,6 +63,7 @@ TABLES: Final[tuple[TableSpec, ...]] = (
     TableSpec("serverless-moderation", "serverless", "Moderation Models", category="moderation"),
     TableSpec("serverless-embedding", "serverless", "Embedding Models", category="embedding"),
     TableSpec("serverless-rerank", "serverless", "Rerank Models", category="rerank"),
+    TableSpec("serverless-video", "serverless", "Video models", category="video"),
     TableSpec(
         "serverless-lora-bases",
         "serverless_lora_base",

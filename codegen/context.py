@@ -284,6 +284,7 @@ class DocPage:
     snapshot: str
     headings: tuple[tuple[int, str], ...]
     tables: tuple[DocTable, ...]
+    approximate: str | None = None  # how an undated page's as-of was estimated
 
 
 def _na_fields(row: Any) -> frozenset[str]:
@@ -310,10 +311,31 @@ def _doc_table(table: Table, level: int | None) -> DocTable:
     )
 
 
-def doc_pages(catalog: Catalog) -> list[DocPage]:
+def published_tables(catalog: Catalog) -> dict[str, list[Table]]:
+    """Each page's tables as its newest snapshot publishes them, in catalog order.
+
+    A table the newest version of its page no longer has (the long-context table in 2026)
+    keeps the source of the last snapshot that had it, and only retired rows: it is history,
+    not part of the page the docs reproduce. One that still has current rows is not.
+    """
     grouped: dict[str, list[Table]] = {}
     for table in catalog.tables.values():
         grouped.setdefault(table.source.page, []).append(table)
+    out: dict[str, list[Table]] = {}
+    for name, tables in grouped.items():
+        newest = max(t.source.snapshot for t in tables)
+        for table in tables:
+            if table.source.snapshot < newest and table.rows:
+                raise RenderError(
+                    f"table {table.table}: {len(table.rows)} current rows from "
+                    f"{table.source.snapshot}, older than its page's {newest}"
+                )
+        out[name] = [t for t in tables if t.source.snapshot == newest]
+    return out
+
+
+def doc_pages(catalog: Catalog) -> list[DocPage]:
+    grouped = published_tables(catalog)
     pages = []
     for name, tables in grouped.items():
         layout = PAGES.get(name)
@@ -339,6 +361,7 @@ def doc_pages(catalog: Catalog) -> list[DocPage]:
                 first.snapshot.isoformat(),
                 tuple((level, text) for level, text in enumerate(layout.headings, start=1)),
                 tuple(doc_tables),
+                first.approximate,
             )
         )
     return pages

@@ -23,7 +23,7 @@ from jinja2 import Environment, TemplateError
 from catalog import yamlio
 from catalog.contents import Catalog
 from catalog.load import ROOT
-from codegen import context, schemas, site, swap
+from codegen import changes, context, schemas, site, swap
 from codegen.render import GENERATED_BY, TEMPLATES_DIR, RenderError, environment, render
 
 OUT_DIR = ROOT / "generated"
@@ -137,6 +137,8 @@ def render_all(
         files[current] = render(env, "docs/model-index.md.j2", entries=context.model_index(catalog))
         current = "docs/anomalies.md"
         files[current] = render(env, "docs/anomalies.md.j2", waivers=context.waivers(catalog))
+        current = "docs/CHANGES.md"
+        files[current] = render(env, "docs/changes.md.j2", entries=changes.change_entries(catalog))
         for rel, make in site.outputs(catalog, templates, runtime):  # the catalog browser
             current = rel
             files[rel] = make()

@@ -40,7 +40,8 @@ def expected_rows(table: Table) -> list[dict[str, Any]]:
 
 def check_docs(catalog: Catalog, files: Files) -> None:
     scraped: dict[str, dict[str, Any]] = {}
-    pages = sorted({f"docs/{t.source.page}.md" for t in catalog.tables.values()})
+    published = {t.table: t for ts in context.published_tables(catalog).values() for t in ts}
+    pages = sorted({f"docs/{t.source.page}.md" for t in published.values()})
     for rel in pages:
         if rel not in files:
             raise VerifyError(f"{rel}: not rendered")
@@ -50,7 +51,7 @@ def check_docs(catalog: Catalog, files: Files) -> None:
             raise VerifyError(f"{rel}: the scraper cannot read it back: {exc}") from None
         for found in page.to_json():
             scraped[str(found["table"])] = found
-    for table_id, table in catalog.tables.items():
+    for table_id, table in published.items():
         where = f"docs/{table.source.page}.md: table {table_id}"
         got = scraped.pop(table_id, {})
         if not got:
@@ -61,6 +62,8 @@ def check_docs(catalog: Catalog, files: Files) -> None:
             "page": table.source.page,
             "section": table.source.section,
         }
+        if table.source.approximate is not None:
+            want_source["approximate"] = table.source.approximate
         if got["source"] != want_source:
             raise VerifyError(f"{where}: provenance reads back as {got['source']}")
         columns = [{"field": c.field, "header": c.header} for c in table.columns]

@@ -422,8 +422,9 @@ def check_site(catalog: Catalog, files: dict[str, str]) -> str | None:
                 return f"{INDEX}: the checker lacks {table.method} rows {missing[:3]}"
     log = getattr(catalog, "changelog", None)
     want_log = [
-        (e.page, e.snapshot.isoformat(), c.table, c.model, c.change, c.field, c.old, c.new)
+        (e.page, day, c.table, c.model, c.change, c.field, c.old, c.new)
         for e in getattr(log, "entries", ())
+        for day in (e.snapshot.isoformat(),)
         for c in e.changes
     ]
     if changelog_changes(data) != want_log:

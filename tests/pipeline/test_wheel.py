@@ -246,12 +246,12 @@ def test_every_cli_subcommand_runs(venv: Venv) -> None:
     assert {"show", "list", "validate-job"} <= set(subcommands)
     for name in subcommands:
         assert venv.run(cli, name, "--help").returncode == 0, name
-    shown = venv.run(cli, "show", "Qwen/Qwen3-8B")
+    shown = venv.run(cli, "show", "Qwen/Qwen3.5-9B")
     assert shown.returncode == 0 and "finetune-lora" in shown.stdout
     for selection in ([], ["--lora"], ["--full"], ["--serverless", "chat"], ["--lora-serverless"]):
         listed = venv.run(cli, "list", *selection)
         assert listed.returncode == 0 and listed.stdout.strip(), selection
-    job = ["validate-job", "--model", "Qwen/Qwen3-8B", "--training-method", "dpo"]
+    job = ["validate-job", "--model", "Qwen/Qwen3.5-9B", "--training-method", "dpo"]
     assert venv.run(cli, *job, "--batch-size", "8").returncode == 0
     invalid = venv.run(cli, *job, "--batch-size", "16", "--json")
     assert invalid.returncode == 1
@@ -260,7 +260,7 @@ def test_every_cli_subcommand_runs(venv: Venv) -> None:
     assert unknown.returncode == 1
     usage = venv.run(cli, "list", "--no-such-option")
     assert usage.returncode == 2
-    module = venv.run(str(venv.python), "-I", "-m", "together_catalog", "show", "Qwen/Qwen3-8B")
+    module = venv.run(str(venv.python), "-I", "-m", "together_catalog", "show", "Qwen/Qwen3.5-9B")
     assert module.returncode == 0 and module.stdout == shown.stdout
 
 

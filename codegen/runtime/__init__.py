@@ -11,8 +11,8 @@ Quick use::
 
     from together_catalog import check_finetune_request, finetune_limits
 
-    finetune_limits("Qwen/Qwen3-8B").max_batch_size_dpo          # 8
-    for v in check_finetune_request("Qwen/Qwen3-8B", training_method="dpo", batch_size=16):
+    finetune_limits("Qwen/Qwen3.5-9B").max_batch_size_dpo          # 8
+    for v in check_finetune_request("Qwen/Qwen3.5-9B", training_method="dpo", batch_size=16):
         print(v.code, v.suggestion)                               # batch-size-too-large ...
 """
 

@@ -23,7 +23,7 @@ from jinja2 import Environment, TemplateError
 from catalog import yamlio
 from catalog.contents import Catalog
 from catalog.load import ROOT
-from codegen import changes, context, schemas, site, swap
+from codegen import changes, context, history, schemas, site, swap
 from codegen.render import GENERATED_BY, TEMPLATES_DIR, RenderError, environment, render
 
 OUT_DIR = ROOT / "generated"
@@ -118,6 +118,9 @@ def render_all(
                 serverless_columns=ctx.serverless_columns,
             )
             files[current] = _fit(text)
+        for rel, make in history.outputs(catalog, templates):  # retired rows, changelog
+            current = rel
+            files[rel] = _fit(make())
         files[f"{PACKAGE}/py.typed"] = ""  # PEP 561 marker; must stay empty
         for rel, text in _runtime_files(env, runtime):
             current = rel

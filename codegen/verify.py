@@ -14,7 +14,7 @@ from typing import Any
 
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, ServerlessTable, Table
-from codegen import context, schemas, site
+from codegen import context, history, schemas, site
 from codegen.records import record_classes
 from scrapers.parse import ScrapeError, parse_text
 
@@ -285,8 +285,18 @@ def check_site(catalog: Catalog, files: Files) -> None:
         raise VerifyError(problem)
 
 
+def check_history(catalog: Catalog, files: Files) -> None:
+    """`_retired.py` and `_history.py` read back (with `ast`, never executed) as the catalog's
+    retired rows, with successors by the rule, and as catalog/changelog.yaml, model by model
+    (codegen/history.py)."""
+    problem = history.check_generated(catalog, files)
+    if problem is not None:
+        raise VerifyError(problem)
+
+
 def verify(catalog: Catalog, files: Files) -> None:
     check_docs(catalog, files)
     check_json(catalog, files)
     check_python(catalog, files)
+    check_history(catalog, files)
     check_site(catalog, files)

@@ -1,0 +1,492 @@
+"""The runtime's history modules: `_retired.py` (the rows the docs no longer list) and
+`_history.py` (catalog/changelog.yaml per model), each imported only when asked for.
+
+`_retired.py` maps each table to its retired rows: the id, the as-of date of the last
+snapshot that listed it (`last_seen`), its successor (below) and the row as last published,
+as the positional arguments of its record class. `_history.py` holds every model's changes
+oldest first, compactly: per model a tuple of runs `(snapshot, table, event, cells)` (with
+the id the changes were recorded under appended when it is not the model's own, after a
+rename), where `snapshot` and `table` index SNAPSHOTS and TABLE_IDS, `event` is "added",
+"retired", "returned" or None, and `cells` the `(field, old, new)` cells changed after it.
+
+The successor rule, decided here at generation time so the runtime only reads it: a retired
+row's successor is a current row of the same table whose id is, case aside,
+
+1. the same name under another namespace (the organisation renamed its namespace), when
+   exactly one current id is;
+2. the same namespace and name with one version number higher and the rest equal
+   (`GLM-4.6` -> `GLM-5.1`, `FLUX.1-dev` -> `FLUX.2-dev`, `DeepSeek-V3` -> `DeepSeek-V3.1`): a
+   version is a number (`3`, `2.5`, `0.2`) not glued to a letter or digit after it, so the
+   sizes `8B`, `32k` and `128E` are not versions; of several such ids the highest version
+   wins, and a tie gives none;
+3. the same namespace and name with trailing date or variant segments dropped
+   (`DeepSeek-R1-0528-tput` -> `DeepSeek-R1`, `FLUX.1-schnell-Free` -> `FLUX.1-schnell`): a
+   date is 4, 6 or 8 digits, a variant one of VARIANT_SEGMENTS; the fewest dropped wins.
+
+The successor is named only when these rules together point at exactly one id; otherwise
+there is none (no evident successor is better than a guessed one).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from catalog.contents import Catalog
+from catalog.models import Table
+from codegen.records import RECORD_OF_KIND, record_classes
+from codegen.render import environment, render
+
+PACKAGE = "together_catalog"
+RETIRED_MODULE = f"{PACKAGE}/_retired.py"
+HISTORY_MODULE = f"{PACKAGE}/_history.py"
+#: The pseudo-model reconcile logs a table's own changes under (its source url, ...): not a
+#: model, so not in any model's history.
+SOURCE_MODEL = "(source)"
+#: Trailing id segments that name a variant of the same model, dropped by rule 3.
+VARIANT_SEGMENTS = frozenset({"free", "tput", "turbo", "lite", "preview", "fp8", "hf"})
+#: Generated Python lines this wide or less stay on one line (ruff's configured limit).
+LINE_LENGTH = 100
+
+#: A version number: digits with dots, not preceded by a digit, not followed by a letter,
+#: digit or dot (so "8B", "32k", "0.6b" are sizes, not versions).
+_VERSION = re.compile(r"(?<![0-9])([0-9]+(?:\.[0-9]+)*)(?![0-9A-Za-z.])")
+_DATE = re.compile(r"[0-9]{4}|[0-9]{6}|[0-9]{8}")
+
+Run = tuple[Any, ...]
+
+
+# --- the successor rule ------------------------------------------------------------------
+
+
+def _split(model: str) -> tuple[str, str]:
+    namespace, _, name = model.casefold().rpartition("/")
+    return namespace, name
+
+
+def _version_key(retired: str, candidate: str) -> tuple[int, ...] | None:
+    """The candidate's version when its name is the retired name with one version number
+    raised (rule 2), else None."""
+    old = _VERSION.split(retired)
+    new = _VERSION.split(candidate)
+    if len(old) != len(new) or old[0::2] != new[0::2]:
+        return None
+    differ = [
+        (tuple(map(int, a.split("."))), tuple(map(int, b.split("."))))
+        for a, b in zip(old[1::2], new[1::2], strict=True)
+        if a != b
+    ]
+    if len(differ) != 1 or not differ[0][1] > differ[0][0]:
+        return None
+    return differ[0][1]
+
+
+def _stripped(name: str) -> Iterator[str]:
+    """`name` with 1, 2, ... trailing date or variant segments dropped (rule 3)."""
+    parts = name.split("-")
+    while len(parts) > 1 and (parts[-1] in VARIANT_SEGMENTS or _DATE.fullmatch(parts[-1])):
+        parts.pop()
+        yield "-".join(parts)
+
+
+def successor(model: str, current: Sequence[str]) -> str | None:
+    """The current id (of the same table) that evidently succeeds the retired `model`, by the
+    rules in this module's docstring; None when there is none or it is not clear."""
+    namespace, name = _split(model)
+    others = [c for c in current if c != model]
+    found: set[str] = set()
+    renamed = [c for c in others if _split(c)[1] == name and _split(c)[0] != namespace]
+    if len(renamed) == 1:
+        found.add(renamed[0])
+    same = [(c, _split(c)[1]) for c in others if _split(c)[0] == namespace]
+    newer = [(key, c) for c, other in same for key in [_version_key(name, other)] if key]
+    if newer:
+        best = max(key for key, _ in newer)
+        top = [c for key, c in newer if key == best]
+        if len(top) == 1:
+            found.add(top[0])
+    by_name: dict[str, list[str]] = {}
+    for c, other in same:
+        by_name.setdefault(other, []).append(c)
+    for shorter in _stripped(name):
+        hits = by_name.get(shorter, [])
+        if hits:
+            if len(hits) == 1:
+                found.add(hits[0])
+            break
+    return found.pop() if len(found) == 1 else None
+
+
+# --- the retired rows --------------------------------------------------------------------
+
+
+#: Record fields a retired row does not store: the runtime has them from the table
+#: (`TABLES`, `ENDPOINTS`) and the row's id.
+DERIVED_FIELDS = ("model", "method", "category", "endpoint")
+#: A stored record field's value when a row leaves it out.
+FIELD_DEFAULTS: dict[str, Any] = {"footnotes": ()}
+
+
+@dataclass(frozen=True)
+class RetiredTable:
+    table: str
+    #: The record fields the rows store, in the record's order: those some retired row of
+    #: the table sets (DERIVED_FIELDS excepted); the others are None, or () for footnotes.
+    fields: tuple[str, ...]
+    #: (model, last_seen, successor, values of `fields`), in the table's order.
+    rows: tuple[tuple[str, str, str | None, tuple[Any, ...]], ...]
+
+
+def record_values(table: Table, row: Any) -> dict[str, Any]:
+    """A row's record fields (codegen/records.py) but the derived ones, in record order."""
+    names = {r.name: r.names for r in record_classes()}[RECORD_OF_KIND[table.kind]]
+    own = {"footnotes": tuple(row.footnotes), "note": row.note}
+    return {n: own[n] if n in own else getattr(row, n) for n in names if n not in DERIVED_FIELDS}
+
+
+def retired_tables(catalog: Catalog) -> list[RetiredTable]:
+    """Every table with retired rows, in catalog order, its rows in the table's order."""
+    out = []
+    for table in catalog.tables.values():
+        if not table.retired:
+            continue
+        current = [row.model for row in table.rows]
+        values = [record_values(table, row) for row in table.retired]
+        fields = tuple(
+            name for name in values[0] if any(v[name] != FIELD_DEFAULTS.get(name) for v in values)
+        )
+        rows = tuple(
+            (
+                row.model,
+                row.last_seen.isoformat(),
+                successor(row.model, current),
+                tuple(v[name] for name in fields),
+            )
+            for row, v in zip(table.retired, values, strict=True)
+        )
+        out.append(RetiredTable(table.table, fields, rows))
+    return out
+
+
+# --- the history -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flat:
+    """One change as the runtime's `Change` reports it, with the id it was recorded under."""
+
+    date: str
+    page: str
+    estimated: bool
+    table: str
+    model: str
+    kind: str
+    field: str | None
+    old: Any
+    new: Any
+
+
+def flat_history(catalog: Catalog) -> dict[str, list[Flat]]:
+    """Model id -> its changes, oldest first: by snapshot date, then in the changelog's
+    order. An id renamed to another (a `changed` cell of field `model`, a case-only rename)
+    keeps its own changes, and the new id gets them too. Models in sorted order."""
+    every: list[Flat] = []
+    renamed_to: dict[str, set[str]] = {}
+    for entry in catalog.changelog.entries:
+        for change in entry.changes:
+            if change.model == SOURCE_MODEL:
+                continue
+            every.append(
+                Flat(
+                    entry.snapshot.isoformat(),
+                    entry.page,
+                    entry.approximate is not None,
+                    change.table,
+                    change.model,
+                    change.change,
+                    change.field,
+                    change.old,
+                    change.new,
+                )
+            )
+            if change.field == "model" and isinstance(change.new, str):
+                renamed_to.setdefault(change.new, set()).add(change.model)
+
+    def sources(model: str) -> set[str]:
+        found, todo = {model}, [model]
+        while todo:
+            for old in renamed_to.get(todo.pop(), ()):
+                if old not in found:
+                    found.add(old)
+                    todo.append(old)
+        return found
+
+    ordered = sorted(enumerate(every), key=lambda item: (item[1].date, item[0]))
+    out: dict[str, list[Flat]] = {}
+    for model in sorted({f.model for f in every}):
+        ids = sources(model)
+        out[model] = [flat for _, flat in ordered if flat.model in ids]
+    return out
+
+
+@dataclass(frozen=True)
+class HistoryData:
+    #: (ISO date, page, estimated) of each docs snapshot a change names, oldest first.
+    snapshots: tuple[tuple[str, str, bool], ...]
+    #: The catalog tables the changes name: catalog order, then any others sorted.
+    tables: tuple[str, ...]
+    #: (model, its runs), models sorted.
+    models: tuple[tuple[str, tuple[Run, ...]], ...]
+
+
+def _runs(
+    model: str, flats: list[Flat], snap: dict[tuple[str, str], int], tab: dict[str, int]
+) -> tuple[Run, ...]:
+    """A model's changes as runs: a new run at each event (added, retired, returned) and
+    wherever the snapshot, table or recorded id changes; the cells after it ride along."""
+    runs: list[list[Any]] = []
+    for flat in flats:
+        head = [snap[(flat.date, flat.page)], tab[flat.table]]
+        if (
+            flat.kind != "changed"
+            or not runs
+            or runs[-1][0][:2] != head
+            or runs[-1][1] != flat.model
+        ):
+            event = None if flat.kind == "changed" else flat.kind
+            runs.append([[*head, event, []], flat.model])
+        if flat.kind == "changed":
+            runs[-1][0][3].append((flat.field, flat.old, flat.new))
+    out: list[Run] = []
+    for (s, t, event, cells), recorded in runs:
+        run: Run = (s, t, event, tuple(cells))
+        out.append(run if recorded == model else (*run, recorded))
+    return tuple(out)
+
+
+def history_data(catalog: Catalog) -> HistoryData:
+    flats = flat_history(catalog)
+    dates = sorted({(f.date, f.page, f.estimated) for fs in flats.values() for f in fs})
+    snapshots = tuple(dates)
+    named = {f.table for fs in flats.values() for f in fs}
+    tables = (*(t for t in catalog.tables if t in named), *sorted(named - set(catalog.tables)))
+    snap = {(d, p): i for i, (d, p, _) in enumerate(snapshots)}
+    tab = {t: i for i, t in enumerate(tables)}
+    models = tuple((m, _runs(m, fs, snap, tab)) for m, fs in flats.items())
+    return HistoryData(snapshots, tables, models)
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def display_width(text: str) -> int:
+    """Width as ruff measures a line (wide East Asian characters count twice)."""
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in {"W", "F"}
+        else 1
+        for ch in text
+    )
+
+
+@functools.cache
+def history_environment(templates: Path) -> Environment:
+    """The generator's environment (same options and filters) plus `width`, which the
+    templates' `literal` macro needs to lay a value out the way ruff's formatter would."""
+    base = environment(templates)
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        undefined=StrictUndefined,
+        autoescape=False,  # as everywhere: escaping is explicit, through the filters
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(base.filters)
+    env.filters.update(width=display_width)
+    env.tests.update(base.tests)
+    env.globals.update(base.globals, line_length=LINE_LENGTH)
+    return env
+
+
+def outputs(catalog: Catalog, templates: Path) -> Iterator[tuple[str, Callable[[], str]]]:
+    """(path under generated/, a function rendering it) for the two modules."""
+    env = history_environment(templates)
+    yield (
+        RETIRED_MODULE,
+        lambda: render(
+            env,
+            "python/_retired.py.j2",
+            source="catalog/ (retired rows)",
+            tables=[(t.table, (t.fields, t.rows)) for t in retired_tables(catalog)],
+        ),
+    )
+    yield (
+        HISTORY_MODULE,
+        lambda: render(
+            env,
+            "python/_history.py.j2",
+            source="catalog/changelog.yaml",
+            data=history_data(catalog),
+        ),
+    )
+
+
+# --- the self-check ----------------------------------------------------------------------
+
+
+def _literals(source: str, names: Sequence[str]) -> dict[str, Any]:
+    """Module-level `NAME: T = <literal>` or `= MappingProxyType(<literal>)` values, read
+    with `ast` (never executed)."""
+    found: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
+            continue
+        value = node.value
+        if node.target.id not in names or value is None:
+            continue
+        if isinstance(value, ast.Call) and getattr(value.func, "id", None) == "MappingProxyType":
+            value = value.args[0] if value.args else ast.Dict(keys=[], values=[])
+        found[node.target.id] = ast.literal_eval(value)
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise ValueError(f"no literal {missing}")
+    return found
+
+
+def expected_retired(catalog: Catalog) -> dict[str, dict[str, tuple[str, dict[str, Any]]]]:
+    """Table -> retired id -> (last_seen, the row's record fields), from the catalog rows
+    directly (not from the template context)."""
+    out: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
+    for table in catalog.tables.values():
+        for row in table.retired:
+            values: dict[str, Any] = row.model_dump(
+                exclude={"na", "footnotes", "note", "last_seen", *DERIVED_FIELDS}
+            )
+            values |= {"footnotes": tuple(row.footnotes), "note": row.note}
+            out.setdefault(table.table, {})[row.model] = (row.last_seen.isoformat(), values)
+    return out
+
+
+def check_retired(catalog: Catalog, source: str) -> str | None:
+    """Why `_retired.py` does not read back as the catalog's retired rows, or None."""
+    try:
+        retired = _literals(source, ["RETIRED"])["RETIRED"]
+    except (SyntaxError, ValueError) as exc:
+        return f"{RETIRED_MODULE}: does not read back: {exc}"
+    names = {r.name: r.names for r in record_classes()}
+    want = expected_retired(catalog)
+    if list(retired) != list(want):
+        return f"{RETIRED_MODULE}: tables {list(retired)}, not the catalog's {list(want)}"
+    for table_id, (fields, rows) in retired.items():
+        table = catalog.tables[table_id]
+        record = names[RECORD_OF_KIND[table.kind]]
+        if fields != tuple(f for f in record if f in fields) or set(fields) & set(DERIVED_FIELDS):
+            return f"{RETIRED_MODULE}: {table_id}: fields {fields} are not its record's"
+        current = [row.model for row in table.rows]
+        got = {}
+        for model, last_seen, after, values in rows:
+            stored = dict(zip(fields, values, strict=True))
+            full = {
+                f: stored.get(f, FIELD_DEFAULTS.get(f)) for f in record if f not in DERIVED_FIELDS
+            }
+            got[model] = (last_seen, full)
+            if after is not None and after not in current:
+                return f"{RETIRED_MODULE}: {table_id} {model}: successor {after!r} is not current"
+            if after != successor(model, current):
+                return f"{RETIRED_MODULE}: {table_id} {model}: successor {after!r} breaks the rule"
+        if list(got) != list(want[table_id]) or got != want[table_id]:
+            first = next((m for m in want[table_id] if got.get(m) != want[table_id][m]), None)
+            return f"{RETIRED_MODULE}: {table_id}: rows differ from the catalog (first: {first})"
+    return None
+
+
+def read_history(source: str) -> dict[str, list[tuple[Any, ...]]]:
+    """`_history.py` expanded: model -> (date, page, estimated, table, recorded id, kind,
+    field, old, new) per change, in order."""
+    data = _literals(source, ["SNAPSHOTS", "TABLE_IDS", "HISTORY"])
+    snapshots, tables = data["SNAPSHOTS"], data["TABLE_IDS"]
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for model, runs in data["HISTORY"].items():
+        flat = out.setdefault(model, [])
+        for s, t, event, cells, *recorded in runs:
+            date, page, estimated = snapshots[s]
+            where = (date, page, estimated, tables[t], recorded[0] if recorded else model)
+            if event is not None:
+                flat.append((*where, event, None, None, None))
+            flat += [(*where, "changed", field, old, new) for field, old, new in cells]
+    return out
+
+
+def expected_history(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
+    """What `read_history` must give, straight from catalog/changelog.yaml: each change
+    under its own id, and under every id a rename chain leads it to; stably by date."""
+    renames: dict[str, set[str]] = {}
+    seq: list[tuple[Any, ...]] = []
+    for entry in catalog.changelog.entries:
+        for c in entry.changes:
+            if c.model == SOURCE_MODEL:
+                continue
+            seq.append(
+                (
+                    entry.snapshot.isoformat(),
+                    entry.page,
+                    entry.approximate is not None,
+                    c.table,
+                    c.model,
+                    c.change,
+                    c.field,
+                    c.old,
+                    c.new,
+                )
+            )
+            if c.field == "model" and isinstance(c.new, str):
+                renames.setdefault(c.model, set()).add(c.new)
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for item in sorted(seq, key=lambda change: change[0]):  # stable: file order within a date
+        under, todo = {item[4]}, [item[4]]
+        while todo:
+            for new in renames.get(todo.pop(), ()):
+                if new not in under:
+                    under.add(new)
+                    todo.append(new)
+        for model in under:
+            out.setdefault(model, []).append(item)
+    return dict(sorted(out.items()))
+
+
+def check_history(catalog: Catalog, source: str) -> str | None:
+    """Why `_history.py` does not read back as catalog/changelog.yaml, or None."""
+    try:
+        got = read_history(source)
+    except (SyntaxError, ValueError, TypeError) as exc:
+        return f"{HISTORY_MODULE}: does not read back: {exc}"
+    want = expected_history(catalog)
+    if list(got) != list(want):
+        extra = sorted(set(got) ^ set(want))[:3]
+        return f"{HISTORY_MODULE}: models differ from the changelog's (e.g. {extra})"
+    for model, changes in want.items():
+        if got[model] != changes:
+            return f"{HISTORY_MODULE}: the history of {model!r} differs from the changelog's"
+    return None
+
+
+def check_generated(catalog: Catalog, files: dict[str, str]) -> str | None:
+    """The generated retired rows and history read back (with `ast`) as the catalog's."""
+    for rel, check in ((RETIRED_MODULE, check_retired), (HISTORY_MODULE, check_history)):
+        if rel not in files:
+            return f"{rel}: not rendered"
+        problem = check(catalog, files[rel])
+        if problem is not None:
+            return problem
+    return None

@@ -22,6 +22,7 @@ from together_catalog._records import FineTuneLimits, LoraBase, ServerlessModel,
 from together_catalog.errors import (
     FineTuneRequestError,
     PriceNotPublishedError,
+    RetiredModelError,
     UnknownModelError,
     Violation,
 )
@@ -85,6 +86,7 @@ if TYPE_CHECKING:
         RerankModelId,
         ServerlessLoraBaseId,
         ServerlessModelId,
+        VideoModelId,
         VisionModelId,
     )
     from together_catalog.capability import (
@@ -94,13 +96,20 @@ if TYPE_CHECKING:
         supports_function_calling,
         supports_structured_outputs,
     )
+    from together_catalog.changes import Change, history
     from together_catalog.prices import ModelPrices, Price, estimate_cost, price
+    from together_catalog.retired import RetiredModel, retired_models
 
 #: Public names served on first access by `__getattr__` -> the module that defines them: the
-#: `Literal` id aliases (which need `typing`, most of the import budget), and the prices and
-#: capabilities (modules built on first use, so `import together_catalog` never pays for them).
+#: `Literal` id aliases (which need `typing`, most of the import budget), and the prices,
+#: capabilities, retired rows and history (modules built on first use, so `import
+#: together_catalog` never pays for them).
 _LAZY = {
     "CAPABILITIES": "capability",
+    "Change": "changes",
+    "RetiredModel": "retired",
+    "history": "changes",
+    "retired_models": "retired",
     "ModelPrices": "prices",
     "Price": "prices",
     "estimate_cost": "prices",
@@ -124,6 +133,7 @@ _LAZY = {
     "RerankModelId": "_ids",
     "ServerlessLoraBaseId": "_ids",
     "ServerlessModelId": "_ids",
+    "VideoModelId": "_ids",
     "VisionModelId": "_ids",
 }
 
@@ -148,6 +158,7 @@ __all__ = [
     "FINETUNE_METHODS",
     "TRAINING_METHODS",
     "AudioModelId",
+    "Change",
     "ChatModelId",
     "CodeModelId",
     "EmbeddingModelId",
@@ -166,12 +177,15 @@ __all__ = [
     "Price",
     "PriceNotPublishedError",
     "RerankModelId",
+    "RetiredModel",
+    "RetiredModelError",
     "ServerlessLoraAnswer",
     "ServerlessLoraBaseId",
     "ServerlessModel",
     "ServerlessModelId",
     "TableInfo",
     "UnknownModelError",
+    "VideoModelId",
     "Violation",
     "VisionModelId",
     "all_model_ids",
@@ -184,6 +198,7 @@ __all__ = [
     "finetune_limits",
     "full_models",
     "gradient_accumulation_steps",
+    "history",
     "image_cost",
     "image_default_steps",
     "is_serverless_lora_base",
@@ -196,6 +211,7 @@ __all__ = [
     "models_with",
     "price",
     "recommended_model",
+    "retired_models",
     "serverless_categories",
     "serverless_categories_of",
     "serverless_lora_base",

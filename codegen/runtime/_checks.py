@@ -16,6 +16,8 @@ from together_catalog.lookup import (
     contact_only_prefix,
     fine_tunable_models,
     finetune_table_id,
+    job_tables,
+    table_title,
 )
 from together_catalog.validate import TRAINING_METHODS, VISION_MODEL_SUFFIX
 
@@ -177,6 +179,39 @@ def _listed(model: str) -> bool:
     return model in LORA_JOB or model in FULL
 
 
+def _in_job_table(model: str, lora: object) -> bool:
+    """Whether the table a job with this `lora` flag is held to lists `model` (either
+    table, for a flag that is not a bool or None)."""
+    if lora is False:
+        return model in FULL
+    if lora is None or lora is True:
+        return model in LORA_JOB
+    return _listed(model)
+
+
+def _retired(model: str, lora: object) -> Violation | None:
+    """retired-model, when the table the job would use (`job_tables`) retired `model`."""
+    from together_catalog.retired import retirement
+
+    found = retirement(model, job_tables(lora))
+    if found is None:
+        return None
+    options = [f"use its successor {found.successor}"] if found.successor else []
+    if model in LORA_JOB and lora is False:
+        options.append("fine-tune it with LoRA (lora=True), which still lists it")
+    elif model in FULL and lora is not False:
+        options.append("fine-tune it in full (lora=False), which still lists it")
+    return Violation(
+        "retired-model",
+        "model",
+        f"{model} was retired from {table_title(found.table)}: it left Together's docs after "
+        f"{found.last_seen}, the as-of date of the last snapshot that listed it",
+        None,
+        found.table,
+        ", or ".join(options) or "pick a current model from fine_tunable_models()",
+    )
+
+
 def _vision(model: str) -> bool:
     """A vision-language model: by the docs' convention, its id ends in "-VLM"."""
     return model.endswith(VISION_MODEL_SUFFIX)
@@ -197,10 +232,11 @@ def _row_for(
 ) -> FineTuneLimits | None:
     """The row the job is held to, or None after recording why there is none.
 
-    Violations are appended in CODES order: the model's (unknown-model, contact-only),
-    model-and-checkpoint, the lora type's, then the method's (not-fine-tunable-with-method).
+    Violations are appended in CODES order: the model's (unknown-model, contact-only,
+    retired-model), model-and-checkpoint, the lora type's, then the method's
+    (not-fine-tunable-with-method).
     """
-    listed = _check_model(model, from_checkpoint, out)
+    listed = _check_model(model, lora, from_checkpoint, out)
     if model is not None and from_checkpoint is not None:
         out.append(_model_and_checkpoint())
     if lora is not None and not isinstance(lora, bool):
@@ -242,9 +278,11 @@ def _row_for(
     return None
 
 
-def _check_model(model: object, from_checkpoint: object, out: list[Violation]) -> bool:
-    """True when `model` is in a fine-tuning table; otherwise record why not (nothing for a
-    job from a checkpoint alone) and say False."""
+def _check_model(
+    model: object, lora: object, from_checkpoint: object, out: list[Violation]
+) -> bool:
+    """True when `model` is in a fine-tuning table that was not the job's own to retire it;
+    otherwise record why not (nothing for a job from a checkpoint alone) and say False."""
     if model is None and from_checkpoint is not None:
         return False  # the checkpoint's job brings its model: nothing to look up offline
     if not isinstance(model, str):
@@ -259,8 +297,14 @@ def _check_model(model: object, from_checkpoint: object, out: list[Violation]) -
             )
         )
         return False
-    if _listed(model):
+    if _in_job_table(model, lora):
         return True
+    retired = _retired(model, lora)
+    if retired is not None:
+        out.append(retired)
+        return False
+    if _listed(model):
+        return True  # listed for the other method: `_row_for` says so
     prefix = contact_only_prefix(model)
     if prefix is not None:
         out.append(

@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="together-catalog",
         description="Offline lookups over Together AI's published model tables.",
-        epilog="Exit codes: 0 ok / valid, 1 invalid job or unknown model, 2 usage error.",
+        epilog="Exit codes: 0 ok / valid, 1 invalid job, unknown or retired model, 2 usage error.",
     )
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -143,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--modality", metavar="TEXT", help="only models of this modality (any case)"
     )
     listing.add_argument("--json", action="store_true", help="stable JSON instead of a table")
+
+    changes = sub.add_parser("history", help="what the docs changed for one model, oldest first")
+    changes.add_argument("model", metavar="MODEL")
+    changes.add_argument("--json", action="store_true", help="stable JSON instead of a table")
 
     price = sub.add_parser("price", help="a serverless model's published prices, and a cost")
     price.add_argument("model", metavar="MODEL")

@@ -71,14 +71,18 @@ def record_json(record: Frozen) -> dict[str, Any]:
 
 
 def as_of(tables: Iterable[str]) -> dict[str, str]:
-    """Docs page -> ISO snapshot date, for the pages the given catalog tables came from."""
-    pages: dict[str, str] = {}
-    for table_id in tables:
-        info = table_info(table_id)
-        known = pages.get(info.page)
-        if known is None or info.snapshot < known:
-            pages[info.page] = info.snapshot
-    return pages
+    """Docs page -> ISO snapshot date, for the pages the given catalog tables came from: the
+    oldest among a page's tables that still list rows (as `data_as_of`), or among all of them
+    when none does (a table the docs dropped keeps only its retired rows and its old date)."""
+    infos = [table_info(table_id) for table_id in tables]
+    listing = {info.page for info in infos if info.row_count}
+    pages: dict[str, str | None] = dict.fromkeys(info.page for info in infos)
+    for info in infos:
+        if info.row_count or info.page not in listing:
+            known = pages[info.page]
+            if known is None or info.snapshot < known:
+                pages[info.page] = info.snapshot
+    return {page: date for page, date in pages.items() if date is not None}
 
 
 def as_of_line(pages: dict[str, str]) -> str:

@@ -78,12 +78,26 @@ def _fail(code: str, message: str, *, as_json: bool) -> int:
 
 
 def price(args: argparse.Namespace) -> int:
-    from together_catalog.errors import PriceNotPublishedError, UnknownModelError
+    from together_catalog.errors import (
+        PriceNotPublishedError,
+        RetiredModelError,
+        UnknownModelError,
+    )
     from together_catalog.prices import PRICE_FIELDS, estimate_cost
     from together_catalog.prices import price as published
 
     try:
         prices = published(args.model, args.category)
+    except RetiredModelError as exc:
+        if not args.json:
+            return _fail("retired-model", str(exc), as_json=False)
+        from together_catalog._cli_show import retirement_json
+        from together_catalog.retired import retirements
+
+        gone = [retirement_json(r) for r in retirements(args.model)]
+        document = {"code": "retired-model", "message": str(exc), "model": args.model}
+        print_json({"error": {**document, "retired": gone}})
+        return 1
     except UnknownModelError as exc:
         return _fail("unknown-model", str(exc), as_json=args.json)
     estimate: dict[str, Any] | None = None

@@ -20,6 +20,8 @@ from together_catalog._cli_io import (
 )
 from together_catalog._data import SERVERLESS
 from together_catalog._records import FINETUNE_COLUMNS, SERVERLESS_COLUMNS
+from together_catalog.changes import history
+from together_catalog.errors import UnknownModelError
 from together_catalog.lookup import (
     FINETUNE_METHODS,
     all_model_ids,
@@ -39,8 +41,9 @@ from together_catalog.lookup import (
     serverless_table_id,
     unknown,
 )
+from together_catalog.retired import RetiredModel, retired_error, retirements
 
-__all__ = ["list_models", "show"]
+__all__ = ["list_models", "model_history", "retirement_json", "show"]
 
 #: The serverless table's columns: its category first, the declared facts, the endpoint last.
 _SERVERLESS = (("category", "category"), *SERVERLESS_COLUMNS, ("endpoint", "endpoint"))
@@ -63,11 +66,43 @@ def _filled(
     ]
 
 
+def retirement_json(found: RetiredModel) -> dict[str, Any]:
+    return {"table": found.table, "last_seen": found.last_seen, "successor": found.successor}
+
+
+def _retired_line(gone: tuple[RetiredModel, ...]) -> str:
+    return "retired from: " + "; ".join(
+        f"{r.table} (last seen {r.last_seen}"
+        + (f", successor {r.successor})" if r.successor else ")")
+        for r in gone
+    )
+
+
+def _retired_only(model: str, gone: tuple[RetiredModel, ...], *, as_json: bool) -> int:
+    """`show` of an id that only retired rows hold: what left where, and when. Exit 1."""
+    error = retired_error(model, [r.table for r in gone])
+    message = str(error)
+    if as_json:
+        document = {"code": "retired-model", "message": message, "model": model}
+        print_json({"error": {**document, "retired": [retirement_json(r) for r in gone]}})
+        return 1
+    rows = [[r.table, r.last_seen, r.successor] for r in gone]
+    body = table(["retired from", "last seen", "successor"], rows)
+    print_text(
+        f"{model}: retired; Together's docs no longer list it\n\n{body}\n\n"
+        f"what changed: together-catalog history {model}"
+    )
+    return 1
+
+
 def show(model: str, *, as_json: bool) -> int:
     methods = fine_tuning_methods(model)
     categories = serverless_categories_of(model)
     base_listed = is_serverless_lora_base(model)
+    gone = retirements(model)
     if not methods and not categories and not base_listed:
+        if gone:
+            return _retired_only(model, gone, as_json=as_json)
         message = str(unknown(model, all_model_ids(), "the catalog", fine_tuning=True))
         if as_json:
             print_json(error("unknown-model", message))
@@ -93,6 +128,7 @@ def show(model: str, *, as_json: bool) -> int:
                     "base": answer.base,
                     "reason": answer.reason,
                 },
+                "retired": [retirement_json(r) for r in gone],
                 "as_of": pages,
             }
         )
@@ -121,7 +157,55 @@ def show(model: str, *, as_json: bool) -> int:
         blocks.append(f"serverless LoRA base: yes ({quantization})")
     else:
         blocks.append(f"serverless LoRA base: no - {answer.reason}")
+    if gone:
+        blocks.append(_retired_line(gone))
     blocks.append(as_of_line(pages))
+    print_text("\n\n".join(blocks))
+    return 0
+
+
+def model_history(model: str, *, as_json: bool) -> int:
+    """`history`: every recorded change of one model, oldest first. Exit 1 for an id the
+    catalog never listed."""
+    try:
+        changes = history(model)
+    except UnknownModelError as exc:
+        if as_json:
+            print_json(error("unknown-model", str(exc)))
+        else:
+            write(sys.stderr, f"error: {exc}\n")
+        return 1
+    gone = retirements(model)
+    if as_json:
+        print_json(
+            {
+                "model": model,
+                "changes": [c.to_dict() for c in changes],
+                "retired": [retirement_json(r) for r in gone],
+            }
+        )
+        return 0
+    count = len(changes)
+    blocks = [f"{model}: {count} recorded change{'s' if count != 1 else ''}"]
+    if changes:
+        rows = [
+            [
+                ("~" if c.estimated else "") + c.date,
+                c.page,
+                c.table,
+                c.kind if c.model == model else f"{c.kind} (as {c.model})",
+                c.field,
+                c.old,
+                c.new,
+            ]
+            for c in changes
+        ]
+        headers = ["date", "page", "table", "change", "field", "old", "new"]
+        blocks.append(table(headers, rows))
+        if any(c.estimated for c in changes):
+            blocks.append("~ an estimated date: the docs page carried none")
+    if gone:
+        blocks.append(_retired_line(gone))
     print_text("\n\n".join(blocks))
     return 0
 

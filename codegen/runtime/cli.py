@@ -4,6 +4,7 @@ Commands::
 
     together-catalog --version
     together-catalog show MODEL [--json]
+    together-catalog history MODEL [--json]
     together-catalog list [--lora | --full | --long-context | --serverless CATEGORY
                            | --lora-serverless] [--function-calling] [--structured-outputs]
                           [--modality TEXT] [--json]
@@ -15,8 +16,9 @@ Commands::
                                   [--gradient-accumulation-steps N] [--train-vision] [--json]
 
 Exit codes: 0 success (for validate-job: the job is valid); 1 the job is invalid, the model
-is unknown to `show` or `price`, or `price` was asked a cost its model publishes no price
-for; 2 a usage error (bad option or value). The code is the verdict even when stdout cannot
+is unknown to `show`, `history` or `price`, retired (listed by no current table: `show`; by
+none of the serverless tables: `price`), or `price` was asked a cost its model publishes no
+price for; 2 a usage error (bad option or value). The code is the verdict even when stdout cannot
 be written (`| head -c0`, a closed or full stdout): output is best effort, the verdict is
 not. Text a stream's encoding cannot show is backslash-escaped. `--version` prints the
 package version and the as-of date of every docs page the data was read from.
@@ -27,10 +29,16 @@ rows shown were read from, each with the ISO date of its snapshot: ``{page: date
 
 - an error: ``{"error": {"code": str, "message": str}}`` with code ``usage`` (exit 2: any
   option or value argparse refuses, when --json, or a unique prefix of it such as --js, is
-  anywhere in argv before a ``--``), ``unknown-model`` (exit 1: `show` or `price` of an id
-  the catalog does not list; the message names the closest ids) or
-  ``price-not-published`` (exit 1: a `price` cost for a model not priced by tokens). An
-  unknown model in validate-job is not an error but a violation of an invalid job, below.
+  anywhere in argv before a ``--``), ``unknown-model`` (exit 1: `show`, `history` or
+  `price` of an id the catalog does not list; the message names the closest ids),
+  ``retired-model`` (exit 1: `show` of an id that only retired rows hold, or `price` of one
+  no serverless table lists any more; the error then also carries ``"model"`` and
+  ``"retired": [retirement, ...]``, below) or ``price-not-published`` (exit 1: a `price`
+  cost for a model not priced by tokens). An unknown or retired model in validate-job is not
+  an error but a violation of an invalid job, below.
+- a retirement: ``{"table": str, "last_seen": str, "successor": str|null}``, the table the
+  docs stopped listing the model in, the ISO as-of date of the last snapshot that listed it
+  there, and the current id of that table that evidently succeeds it.
 
 - validate-job: ``{"valid": bool, "request": {"model", "lora", "training_method",
   "batch_size", "max_seq_length", "from_checkpoint", "lora_r",
@@ -38,9 +46,13 @@ rows shown were read from, each with the ISO date of its snapshot: ``{page: date
   "message", "limit", "table", "suggestion"}, ...], "as_of"}``
 - show: ``{"model": str, "fine_tuning": {"lora": limits|null, "full": limits|null,
   "lora_long_context": limits|null}, "serverless": [record, ...],
-  "serverless_lora_base": {"ok": bool, "base": str|null, "reason": str}, "as_of"}``, where
-  limits and record are the generated records' fields (tuples as lists; prices as the
-  published decimal text).
+  "serverless_lora_base": {"ok": bool, "base": str|null, "reason": str}, "retired":
+  [retirement, ...], "as_of"}``, where limits and record are the generated records' fields
+  (tuples as lists; prices as the published decimal text) and ``retired`` the tables that
+  no longer list it (usually empty).
+- history: ``{"model": str, "changes": [{"date", "page", "table", "kind", "field", "old",
+  "new", "model", "estimated"}, ...], "retired": [retirement, ...]}``, changes oldest first
+  (`together_catalog.Change`); an id with no recorded change has none.
 - list: ``{"selection": str, "table": str|null, "models": [record, ...], "filters":
   {field: value}, "as_of"}``; selection is a table ("lora", ..., "serverless:CATEGORY",
   "lora_serverless"), "serverless" (filters over every category: table null) or "all",
@@ -93,6 +105,10 @@ def _run(args: argparse.Namespace) -> int:
         from together_catalog._cli_show import show
 
         return show(args.model, as_json=args.json)
+    if args.command == "history":
+        from together_catalog._cli_show import model_history
+
+        return model_history(args.model, as_json=args.json)
     if args.command == "list":
         from together_catalog._cli_show import list_models
 

@@ -2,9 +2,10 @@
 
 `UnknownModelError` subclasses `KeyError` so code that already guards a mapping lookup with
 `except KeyError` keeps working, while the message a user actually sees names the closest ids
-instead of KeyError's bare quoted key. `Violation` lives here, beside the error that carries
-violations, so there is one class for type checkers wherever it is imported from
-(`together_catalog.validate` re-exports it).
+instead of KeyError's bare quoted key; `RetiredModelError`, its subclass, is the miss of an id
+the docs listed once (it says when, and what replaced it). `Violation` lives here, beside the
+error that carries violations, so there is one class for type checkers wherever it is
+imported from (`together_catalog.validate` re-exports it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FineTuneRequestError",
     "PriceNotPublishedError",
+    "RetiredModelError",
     "UnknownModelError",
     "Violation",
     "closest_ids",
@@ -101,6 +103,48 @@ class UnknownModelError(KeyError):
         elif self.suggestions and not self.listed_in:
             text += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
         return text
+
+
+class RetiredModelError(UnknownModelError):
+    """A model id the table asked about listed once, but Together's docs no longer do.
+
+    `table` is the catalog table it was retired from (the most recently seen one when the
+    lookup searched several), `last_seen` the ISO as-of date of the last docs snapshot that
+    listed it there, and `successor` the current id of that table that evidently replaces it
+    (same family, newer version; None when none does). `suggestions` holds the successor, if
+    any; `where` names the table, and `listed_in` the tables that still list the id.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        table: str,
+        last_seen: str,
+        successor: str | None = None,
+        where: str | None = None,
+        listed_in: Sequence[str] = (),
+    ):
+        where = where or f"the {table} table"
+        super().__init__(model, (successor,) if successor else (), where, listed_in)
+        self.table = table
+        self.last_seen = last_seen
+        self.successor = successor
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.model!r} was retired from {self.where}: it left Together's docs after "
+            f"{self.last_seen}, the as-of date of the last snapshot that listed it"
+        )
+        if self.listed_in:
+            text += f" (it is still listed in {', '.join(self.listed_in)})"
+        if self.successor:
+            text += f"; its successor there is {self.successor!r}"
+        return text
+
+    def __reduce__(self) -> tuple[type[RetiredModelError], tuple[object, ...]]:
+        # KeyError would pickle the id alone, which this constructor cannot take back.
+        args = (self.model, self.table, self.last_seen, self.successor, self.where)
+        return type(self), (*args, self.listed_in)
 
 
 class PriceNotPublishedError(ValueError):

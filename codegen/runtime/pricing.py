@@ -86,10 +86,11 @@ def image_default_steps(model: str) -> int:
     """Default steps of a model the per-megapixel formula applies to; ValueError otherwise."""
     record = SERVERLESS.get("image", {}).get(model)
     if record is None:
-        from together_catalog.lookup import unknown
+        from together_catalog.lookup import serverless_table_id, unknown
 
         known = tuple(SERVERLESS.get("image", {}))
-        raise unknown(model, known, "the serverless image table")
+        tables = (serverless_table_id("image"),) if "image" in SERVERLESS else ()
+        raise unknown(model, known, "the serverless image table", tables=tables)
     if not model.startswith(IMAGE_PRICING_PREFIX) or model in IMAGE_PRICING_EXCLUDED:
         raise ValueError(
             f"{model} is not priced per megapixel and step by the documented formula "

@@ -33,8 +33,12 @@ Violation codes (stable; the field each concerns in brackets):
   from_checkpoint was given); the suggestion names close ids.
 - ``contact-only`` [model]: a family fine-tuned only by arrangement with Together's sales team
   (recognised whatever the case, with or without its namespace).
-- ``retired-model`` [model]: a model the docs no longer list (reserved: reported once the
-  catalog keeps retired rows).
+- ``retired-model`` [model]: the table the job would use (the Full table for ``lora=False``,
+  else the LoRA and long-context tables) listed the model once, but the docs no longer do;
+  the message gives the as-of date of the last snapshot that listed it, the table is the
+  one it left, and the suggestion names its successor where one is evident. A model retired
+  from one table but listed in the job's own (retired from LoRA, current in Full, with
+  ``lora=False``) is fine.
 - ``model-and-checkpoint`` [from_checkpoint]: both a model and a from_checkpoint were given.
 - ``invalid-lora-type`` [lora]: not None, True or False.
 - ``not-fine-tunable-with-method`` [lora]: listed, but not for this method (e.g. a full job

@@ -9,7 +9,7 @@ import pytest
 from together_catalog import _data
 from together_catalog.cli import main
 
-QWEN = "Qwen/Qwen3-8B"
+QWEN = "Qwen/Qwen3.5-9B"
 CLI = [sys.executable, "-m", "together_catalog"]
 TOO_BIG_DPO = [
     "--training-method",

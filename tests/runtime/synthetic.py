@@ -13,7 +13,8 @@ from together_catalog._records import ServerlessModel
 PRICED_CHAT = "acme/Priced-70B-Instruct-Turbo"
 TOKEN_EMBED = "acme/embed-large"
 TTS = "acme/voice-tts"
-FLUX_DEV = "black-forest-labs/FLUX.1-dev"
+#: A FLUX model the per-megapixel formula applies to (FLUX.1-dev until it was retired).
+FLUX_DEV = "black-forest-labs/FLUX.1-krea-dev"
 
 Install = Callable[..., None]
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+import together_catalog as tc
 from together_catalog import _data
 
 from tests.runtime.cli_helpers import QWEN, TOO_BIG_DPO, run
@@ -150,7 +151,7 @@ def test_validate_job_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unknown_model_is_a_violation_not_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "validate-job", "--model", "qwen/qwen3-8b", "--json")
+    code, out, _ = run(capsys, "validate-job", "--model", "qwen/qwen3.5-9b", "--json")
     doc = json.loads(out)
     assert code == 1
     assert doc["violations"][0]["suggestion"] == f"did you mean {QWEN}?"
@@ -162,31 +163,33 @@ def test_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert "finetune-lora" in out and str(_data.LORA[QWEN].context_length_dpo) in out
     code, out, _ = run(capsys, "show", QWEN, "--json")
     doc = json.loads(out)
-    assert list(doc) == ["model", "fine_tuning", "serverless", "serverless_lora_base", "as_of"]
+    keys = ["model", "fine_tuning", "serverless", "serverless_lora_base", "retired", "as_of"]
+    assert list(doc) == keys and doc["retired"] == []
     assert doc["fine_tuning"]["lora"]["max_batch_size_dpo"] == _data.LORA[QWEN].max_batch_size_dpo
     assert doc["fine_tuning"]["lora_long_context"] is None
     assert list(doc["serverless_lora_base"]) == ["ok", "base", "reason"]
 
 
 def test_show_serverless_turbo(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "show", "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo")
+    turbo = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
+    code, out, _ = run(capsys, "show", turbo)
     assert code == 0
-    assert "chat" in out and "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference" in out
+    assert "chat" in out and tc.serverless_lora_base(turbo).reason in out
 
 
 def test_show_unknown_exits_1_with_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "show", "Qwen3-8B")
+    code, out, err = run(capsys, "show", "Qwen3.5-9B")
     assert code == 1 and out == ""
-    assert "did you mean 'Qwen/Qwen3-8B'" in err
+    assert "did you mean 'Qwen/Qwen3.5-9B'" in err
 
 
 def test_show_unknown_json_is_an_error_document(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "show", "Qwen3-8B", "--json")
+    code, out, err = run(capsys, "show", "Qwen3.5-9B", "--json")
     assert (code, err) == (1, "")
     assert json.loads(out) == {
         "error": {
             "code": "unknown-model",
-            "message": "'Qwen3-8B' is not in the catalog; did you mean 'Qwen/Qwen3-8B'?",
+            "message": "'Qwen3.5-9B' is not in the catalog; did you mean 'Qwen/Qwen3.5-9B'?",
         }
     }
 

@@ -18,7 +18,12 @@ CHAT = next(iter(_data.SERVERLESS["chat"]))
 
 
 def _pages(*tables: str) -> dict[str, str]:
-    return {tc.table_info(t).page: tc.table_info(t).snapshot for t in tables}
+    """Each page of `tables` -> the oldest snapshot among them (all list rows here)."""
+    pages: dict[str, str] = {}
+    for info in map(tc.table_info, tables):
+        assert info.row_count
+        pages[info.page] = min(pages.get(info.page, info.snapshot), info.snapshot)
+    return pages
 
 
 def test_version_prints_the_package_version_and_every_page_date(
@@ -37,16 +42,25 @@ def test_version_prints_the_package_version_and_every_page_date(
 
 
 def test_data_as_of_groups_the_tables_by_page() -> None:
+    # A page is dated by its tables that still list rows: a table the docs dropped (the
+    # long-context one, in 2026) keeps its old date and its retired rows, and dates nothing.
     pages = tc.data_as_of()
-    assert set(pages) == {info.page for info in _data.TABLES.values()}
-    for info in _data.TABLES.values():
-        assert pages[info.page] <= info.snapshot
+    assert list(pages) == list(dict.fromkeys(info.page for info in _data.TABLES.values()))
+    for page in pages:
+        tables = [info for info in _data.TABLES.values() if info.page == page]
+        dating = [info.snapshot for info in tables if info.row_count] or [
+            info.snapshot for info in tables
+        ]
+        assert pages[page] == min(dating)
+    dropped = [info for info in _data.TABLES.values() if not info.row_count]
+    assert any(pages[info.page] > info.snapshot for info in dropped)
 
 
 def test_show_and_list_carry_the_as_of_dates(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "show", QWEN, "--json")
     doc = json.loads(out)
     tables = [f"finetune-{m}".replace("_", "-") for m in tc.fine_tuning_methods(QWEN)]
+    tables += [f"serverless-{c}" for c in tc.serverless_categories_of(QWEN)]
     assert code == 0 and doc["as_of"] == _pages(*tables)
     code, out, _ = run(capsys, "show", QWEN)
     assert out.rstrip().splitlines()[-1].startswith("as of: fine-tuning-models ")

@@ -14,7 +14,7 @@ PROBE = f"""
 import json, sys
 import together_catalog
 from together_catalog import cli, validate
-together_catalog.check_finetune_request("Qwen/Qwen3-8B", batch_size=8)
+together_catalog.check_finetune_request("Qwen/Qwen3.5-9B", batch_size=8)
 print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
 """
 
@@ -71,8 +71,8 @@ def test_import_loads_neither_typing_nor_dataclasses_inspect_or_re() -> None:
         f"import sys\n{LOADED}\n"
         "import together_catalog\n"
         "from together_catalog import check_finetune_request\n"
-        "check_finetune_request('Qwen/Qwen3-8B', batch_size=10**6, max_seq_length=10**7)\n"
-        "together_catalog.finetune_limits('Qwen/Qwen3-8B')\n"
+        "check_finetune_request('Qwen/Qwen3.5-9B', batch_size=10**6, max_seq_length=10**7)\n"
+        "together_catalog.finetune_limits('Qwen/Qwen3.5-9B')\n"
         f"{LOADED}\n"
         "from together_catalog import LoraModelId\n"
         f"{LOADED}\n"

@@ -19,9 +19,9 @@ def test_finetune_limits_reads_each_table() -> None:
 
 
 def test_known_row_values() -> None:
-    row = tc.finetune_limits("Qwen/Qwen3-8B")
-    assert (row.max_batch_size_dpo, row.context_length_dpo, row.min_batch_size) == (8, 40960, 8)
-    assert tc.finetune_limits("Qwen/Qwen3-8B", "full").method == "full"
+    row = tc.finetune_limits("Qwen/Qwen3.5-9B")
+    assert (row.max_batch_size_dpo, row.context_length_dpo, row.min_batch_size) == (8, 49152, 8)
+    assert tc.finetune_limits("Qwen/Qwen3.5-9B", "full").method == "full"
 
 
 def test_lists_follow_docs_order_and_capabilities() -> None:
@@ -43,20 +43,20 @@ def test_unknown_category_names_the_valid_ones() -> None:
 
 def test_unknown_id_is_a_keyerror_with_suggestions() -> None:
     with pytest.raises(KeyError) as info:
-        tc.finetune_limits("qwen/qwen3-8b")
+        tc.finetune_limits("qwen/qwen3.5-9b")
     err = info.value
     assert isinstance(err, tc.UnknownModelError)
-    assert err.model == "qwen/qwen3-8b"
-    assert err.suggestions == ("Qwen/Qwen3-8B",)
-    assert "did you mean 'Qwen/Qwen3-8B'?" in str(err)
+    assert err.model == "qwen/qwen3.5-9b"
+    assert err.suggestions == ("Qwen/Qwen3.5-9B",)
+    assert "did you mean 'Qwen/Qwen3.5-9B'?" in str(err)
     assert not str(err).startswith('"')  # not KeyError's quoted repr
 
 
 @pytest.mark.parametrize(
     ("typo", "expected"),
     [
-        ("Qwen3-8B", "Qwen/Qwen3-8B"),  # namespace left out
-        ("Qwen/Qwen3-8b", "Qwen/Qwen3-8B"),  # case
+        ("Qwen3.5-9B", "Qwen/Qwen3.5-9B"),  # namespace left out
+        ("Qwen/Qwen3.5-9b", "Qwen/Qwen3.5-9B"),  # case
         (
             "meta-llama/Meta-Llama-3.1-8B-Instruct-Refrence",
             "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
@@ -105,16 +105,13 @@ def test_serverless_model_and_categories() -> None:
         assert tc.serverless_model(model).category == first
         for category in rest:
             assert tc.serverless_model(model, category).category == category
-    embedding = tc.serverless_model("BAAI/bge-large-en-v1.5", "embedding")
+    embedding = tc.serverless_model("intfloat/multilingual-e5-large-instruct", "embedding")
     assert embedding.embedding_dimension == 1024
-    rerank = tc.serverless_model("Salesforce/Llama-Rank-v1")
-    assert (rerank.max_docs, rerank.max_doc_size_tokens) == (1024, 8192)
-    assert rerank.endpoint == _data.ENDPOINTS["rerank"]
 
 
 def test_serverless_unknown_in_category() -> None:
     with pytest.raises(tc.UnknownModelError) as info:
-        tc.serverless_model("BAAI/bge-large-en-v1.5", "chat")
+        tc.serverless_model("intfloat/multilingual-e5-large-instruct", "chat")
     assert "serverless-embedding" in info.value.listed_in
 
 
@@ -128,12 +125,23 @@ def test_recommended_and_table_info() -> None:
         tc.table_info("finetune-loraa")
 
 
-def test_turbo_is_not_a_lora_base_and_names_the_reference() -> None:
-    answer = tc.serverless_lora_base("meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo")
+def test_turbo_is_not_a_lora_base_and_names_the_reference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from together_catalog import lookup
+
+    turbo = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
+    reference = "meta-llama/Llama-3.3-70B-Instruct-Reference"
+    answer = tc.serverless_lora_base(turbo)
     assert not answer
-    assert answer.base == "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference"
+    assert answer.base == (reference if reference in _data.LORA_BASES else None)
     assert _data.SERVERLESS_LORA_TURBO_ERROR in answer.reason
-    assert not tc.is_serverless_lora_base("meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo")
+    assert not tc.is_serverless_lora_base(turbo)
+    # With the Reference twin on the base list (the 2025 list had such pairs), it is named.
+    base = next(iter(_data.LORA_BASES.values()))._replace(model=reference)
+    monkeypatch.setattr(lookup, "LORA_BASES", {**_data.LORA_BASES, reference: base})
+    answer = tc.serverless_lora_base(turbo)
+    assert not answer and answer.base == reference and reference in answer.reason
 
 
 def test_every_listed_base_answers_yes() -> None:
@@ -154,7 +162,7 @@ def test_serving_alias_names_the_base_for_the_fine_tunable_id() -> None:
 
 
 def test_model_with_no_base() -> None:
-    answer = tc.serverless_lora_base("Qwen/Qwen3-8B")
+    answer = tc.serverless_lora_base("Qwen/Qwen3.5-9B")
     assert not answer.ok and answer.base is None
 
 
@@ -164,7 +172,7 @@ def test_model_with_no_base() -> None:
         (  # a Turbo id: its Reference twin, ahead of a merely similar spelling
             "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo",
             "meta-llama/Meta-Llama-3.1-8B-Instruct-Reference",
-            "meta-llama/Meta-Llama-3-8B-Instruct",
+            "meta-llama/Llama-3.3-70B-Instruct-Reference",
         ),
         ("meta-llama/Llama-3.3-70B-Instruct", "meta-llama/Llama-3.3-70B-Instruct-Reference", None),
         ("Llama-3.3-70B-Instruct-Turbo", "meta-llama/Llama-3.3-70B-Instruct-Reference", None),

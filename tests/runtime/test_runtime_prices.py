@@ -109,9 +109,12 @@ def test_missing_prices_raise_naming_model_and_price(serverless_rows: Install) -
     assert isinstance(info.value, ValueError)
     assert info.value.missing == ("output_price",) and info.value.model == PRICED_CHAT
     assert PRICED_CHAT in str(info.value) and "output_price" in str(info.value)
-    unpriced = next(m for c, m, r in RECORDS if c == "chat" and r.input_price is None)
+    unpriced = priced_chat(
+        model="acme/unpriced", input_price=None, cached_input_price=None, output_price=None
+    )
+    serverless_rows(unpriced)
     with pytest.raises(tc.PriceNotPublishedError, match="input_price"):
-        tc.estimate_cost(unpriced, input_tokens=0, output_tokens=0)
+        tc.estimate_cost(unpriced.model, input_tokens=0, output_tokens=0)
 
 
 def test_counts_are_checked(serverless_rows: Install) -> None:
@@ -142,9 +145,8 @@ def test_image_cost_takes_the_published_price_by_default(serverless_rows: Instal
     assert given == pytest.approx(0.5)  # a price passed in still wins
 
 
-def test_image_cost_without_a_published_price_says_so() -> None:
-    if _data.SERVERLESS["image"][FLUX_DEV].price_per_megapixel is not None:
-        pytest.skip("the data publishes FLUX.1-dev's price")
+def test_image_cost_without_a_published_price_says_so(serverless_rows: Install) -> None:
+    serverless_rows(flux_priced()._replace(price_per_megapixel=None))
     with pytest.raises(tc.PriceNotPublishedError, match="price_per_megapixel"):
         tc.image_cost(FLUX_DEV, width=512, height=512)
 

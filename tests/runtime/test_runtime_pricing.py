@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from together_catalog import _data
 
-FLUX_DEV = "black-forest-labs/FLUX.1-dev"
+FLUX_DEV = "black-forest-labs/FLUX.1-krea-dev"
 
 
 def test_batch_one_accumulates_gradients() -> None:
@@ -22,8 +22,8 @@ def test_batch_one_accumulates_gradients() -> None:
 
 
 def test_max_resolves_through_the_job_row() -> None:
-    row = _data.LORA["Qwen/Qwen3-8B"]
-    assert tc.effective_batch_size("max", model="Qwen/Qwen3-8B") == row.max_batch_size_sft
+    row = _data.LORA["Qwen/Qwen3.5-9B"]
+    assert tc.effective_batch_size("max", model="Qwen/Qwen3.5-9B") == row.max_batch_size_sft
     full = _data.FULL["meta-llama/Llama-3.3-70B-Instruct-Reference"]
     got = tc.effective_batch_size("max", model=full.model, lora=False, training_method="dpo")
     assert got == full.max_batch_size_dpo
@@ -88,7 +88,7 @@ def test_image_cost_refuses_models_outside_the_formula() -> None:
         with pytest.raises(ValueError, match="default steps"):
             tc.image_cost(model, width=512, height=512, price_per_megapixel=0.05)
     with pytest.raises(tc.UnknownModelError):
-        tc.image_cost("black-forest-labs/FLUX.2-dev", width=512, height=512, price_per_megapixel=1)
+        tc.image_cost("black-forest-labs/FLUX.9-dev", width=512, height=512, price_per_megapixel=1)
     with pytest.raises(ValueError, match="width"):
         tc.image_cost(FLUX_DEV, width=0, height=512, price_per_megapixel=1)
     with pytest.raises(ValueError, match="negative"):

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import together_catalog as tc
 from together_catalog import _data
 from together_catalog._frozen import Frozen
 from together_catalog._records import FineTuneLimits, LoraBase, ServerlessModel, TableInfo
@@ -103,6 +104,7 @@ def every_record() -> Iterator[Frozen]:
     for category in _data.SERVERLESS.values():
         yield from category.values()
     yield from _data.TABLES.values()
+    yield from (retired.record for retired in tc.retired_models())  # rows as last published
 
 
 @pytest.mark.parametrize("cls", list(FIELDS), ids=lambda c: c.__name__)
@@ -118,7 +120,7 @@ def test_constructor_signature_fields_and_slots_are_the_contracts(cls: type[Froz
 
 def test_every_record_round_trips_through_each_way_of_copying_it() -> None:
     records = list(every_record())
-    assert len(records) > 200  # every table row and table, not an empty pass
+    assert len(records) > 300  # every table row (current and retired) and table
     for record in records:
         cls = type(record)
         values = record._asdict()
@@ -133,7 +135,7 @@ def test_every_record_round_trips_through_each_way_of_copying_it() -> None:
 
 
 def test_defaults_equality_and_replace() -> None:
-    row = _data.LORA["Qwen/Qwen3-8B"]
+    row = _data.LORA["Qwen/Qwen3.5-9B"]
     later: list[Any] = [None] * (len(FIELDS[FineTuneLimits]) - 2 - 9)  # declared since 2025
     bare = FineTuneLimits(
         row.model, row.method, row.organization, row.model_name, 1, 2, 3, 4, 5, *later
@@ -168,20 +170,20 @@ def test_equality_is_per_class_and_by_value() -> None:
 
 
 def test_records_are_immutable() -> None:
-    row = _data.LORA["Qwen/Qwen3-8B"]
+    row = _data.LORA["Qwen/Qwen3.5-9B"]
     with pytest.raises(AttributeError, match="immutable"):
         row.max_batch_size_sft = 1
     with pytest.raises(AttributeError, match="immutable"):
         del row.note
     with pytest.raises(AttributeError):
         row.extra = 1  # type: ignore[attr-defined]
-    assert row.max_batch_size_sft == _data.LORA["Qwen/Qwen3-8B"].max_batch_size_sft
+    assert row.max_batch_size_sft == _data.LORA["Qwen/Qwen3.5-9B"].max_batch_size_sft
 
 
 def test_records_match_positionally_and_by_keyword() -> None:
-    row = _data.LORA["Qwen/Qwen3-8B"]
+    row = _data.LORA["Qwen/Qwen3.5-9B"]
     match row:
-        case FineTuneLimits("Qwen/Qwen3-8B", "lora", _, _, sft, dpo):
+        case FineTuneLimits("Qwen/Qwen3.5-9B", "lora", _, _, sft, dpo):
             assert (sft, dpo) == (row.context_length_sft, row.context_length_dpo)
         case _:
             pytest.fail("FineTuneLimits does not pattern-match positionally")

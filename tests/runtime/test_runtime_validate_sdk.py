@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from together_catalog import _checks, _data, lookup, validate
 from together_catalog._records import FineTuneLimits
 
-QWEN = "Qwen/Qwen3-8B"
+QWEN = "Qwen/Qwen3.5-9B"
 VLM = "acme/Vision-8B-Instruct-VLM"
 RANKED = "acme/Ranked-8B-Instruct"
 
@@ -26,7 +26,7 @@ def codes(**request: Any) -> list[str]:
 
 
 def synthetic(model: str, **changes: Any) -> FineTuneLimits:
-    """A LoRA row like Qwen3-8B's, renamed, with the given fields changed."""
+    """A LoRA row like Qwen3.5-9B's, renamed, with the given fields changed."""
     return _data.LORA[QWEN]._replace(model=model, **changes)
 
 

@@ -222,6 +222,15 @@ class _Table(_Strict):
                     f"table {self.table}: retired row {index} ({row.model}) is also a current "
                     "row; a model the docs list again leaves `retired`"
                 )
+            # A retired row keeps the cells it was last published with, which may include a
+            # column the table has since dropped: its marks must name one of its own cells.
+            cells = row.model_fields_set - _ROW_EXTRA - {"last_seen"}
+            bad_marks = [f for f in (*row.footnotes, *row.na) if f not in cells]
+            if bad_marks:
+                raise ValueError(
+                    f"table {self.table}: retired row {index} ({row.model}) marks "
+                    f"{bad_marks} as footnoted or N/A, but it has no such cells"
+                )
             bad_na = [f for f in row.na if getattr(row, f) is not None]
             if bad_na:
                 raise ValueError(

@@ -29,15 +29,19 @@ def _edit(catalog: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _first_id(catalog: Path) -> str:
-    for line in (catalog / LORA).read_text(encoding="utf-8").splitlines():
-        if line.startswith("  - model: "):
+def _first_id(catalog: Path, holding: str = "", section: str = "rows") -> str:
+    """The first id in `section` (`rows` or `retired`) of the LoRA table holding `holding`."""
+    text = (catalog / LORA).read_text(encoding="utf-8")
+    body = text.split(f"\n{section}:\n", 1)[1]
+    for line in body.splitlines():
+        if line.startswith("  - model: ") and holding in line.removeprefix("  - model: "):
             return line.removeprefix("  - model: ")
-    raise AssertionError("no row")
+    raise AssertionError(f"no row in {section} holds {holding!r}")
 
 
-def test_a_non_ascii_id_is_refused_with_its_line(catalog_copy: Path) -> None:
-    model = _first_id(catalog_copy)
+@pytest.mark.parametrize("section", ["rows", "retired"])
+def test_a_non_ascii_id_is_refused_with_its_line(catalog_copy: Path, section: str) -> None:
+    model = _first_id(catalog_copy, "o", section)
     cyrillic = model.replace("o", "\u043e", 1)  # CYRILLIC SMALL LETTER O
     assert cyrillic != model
     _edit(catalog_copy, f"model: {model}\n", f"model: {cyrillic}\n")

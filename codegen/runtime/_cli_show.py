@@ -25,6 +25,7 @@ from together_catalog.errors import UnknownModelError
 from together_catalog.lookup import (
     FINETUNE_METHODS,
     all_model_ids,
+    data_as_of,
     fine_tuning_methods,
     finetune_limits,
     finetune_table_id,
@@ -176,12 +177,14 @@ def model_history(model: str, *, as_json: bool) -> int:
             write(sys.stderr, f"error: {exc}\n")
         return 1
     gone = retirements(model)
+    pages = {p: d for p, d in data_as_of().items() if p in {c.page for c in changes}}
     if as_json:
         print_json(
             {
                 "model": model,
                 "changes": [c.to_dict() for c in changes],
                 "retired": [retirement_json(r) for r in gone],
+                "as_of": pages,
             }
         )
         return 0
@@ -206,6 +209,8 @@ def model_history(model: str, *, as_json: bool) -> int:
             blocks.append("~ an estimated date: the docs page carried none")
     if gone:
         blocks.append(_retired_line(gone))
+    if pages:
+        blocks.append(as_of_line(pages))
     print_text("\n\n".join(blocks))
     return 0
 
@@ -278,8 +283,6 @@ def _list_all(*, as_json: bool) -> int:
         }
         for m in all_model_ids()
     ]
-    from together_catalog.lookup import data_as_of
-
     pages = data_as_of()
     if as_json:
         print_json(

@@ -51,8 +51,9 @@ rows shown were read from, each with the ISO date of its snapshot: ``{page: date
   (tuples as lists; prices as the published decimal text) and ``retired`` the tables that
   no longer list it (usually empty).
 - history: ``{"model": str, "changes": [{"date", "page", "table", "kind", "field", "old",
-  "new", "model", "estimated"}, ...], "retired": [retirement, ...]}``, changes oldest first
-  (`together_catalog.Change`); an id with no recorded change has none.
+  "new", "model", "estimated"}, ...], "retired": [retirement, ...], "as_of"}``, changes
+  oldest first (`together_catalog.Change`), ``as_of`` the pages they were read from; an id
+  with no recorded change has none.
 - list: ``{"selection": str, "table": str|null, "models": [record, ...], "filters":
   {field: value}, "as_of"}``; selection is a table ("lora", ..., "serverless:CATEGORY",
   "lora_serverless"), "serverless" (filters over every category: table null) or "all",

@@ -167,8 +167,10 @@ def test_history_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "history", model, "--json")
     assert (code, err) == (0, "")
     doc = json.loads(out)
-    assert list(doc) == ["model", "changes", "retired"]
+    assert list(doc) == ["model", "changes", "retired", "as_of"]
     assert doc["changes"] == [c.to_dict() for c in tc.history(model)]
+    pages = {c.page for c in tc.history(model)}
+    assert doc["as_of"] == {p: d for p, d in tc.data_as_of().items() if p in pages}
     code, out, err = run(capsys, "history", "nope/nope", "--json")
     assert code == 1 and json.loads(out)["error"]["code"] == "unknown-model"
     code, out, err = run(capsys, "history", "nope/nope")

@@ -1,11 +1,13 @@
 """Synthetic catalogs N times the real size, derived deterministically from the real rows.
 
-Copy 0 of every table is the real table; copy k (k >= 1) repeats every row with its model
-id suffixed `-x{k}`. Every id that names a row elsewhere (serving aliases, waivers) gets the
-same suffix, so each copy keeps the relationships the consistency rules look at and the
-growth measured is that of the catalog's size alone. Snapshot pages for the synthetic
-catalog are rendered in the bundled snapshots' format (same headings and columns, N/A and
+Copy 0 of every table is the real table; copy k (k >= 1) repeats every row, current and
+retired, with its model id suffixed `-x{k}`. Every id that names a row elsewhere (serving
+aliases, waivers, notes' lists of rows) gets the same suffix, so each copy keeps the
+relationships the consistency rules look at and the growth measured is that of the
+catalog's size alone. Snapshot pages for the synthetic catalog are rendered in the bundled
+snapshots' format (same headings and columns, cells printed as the docs print them, N/A and
 footnote spellings kept), so the scrape and reconcile stages run on them as on real pages.
+The changelog (catalog/changelog.yaml) is not copied: a synthetic catalog has no history.
 
 The copies are written as text, reusing each real row's YAML block with only its id line
 changed: a round-trip dump of a 100x catalog costs tens of seconds, the text a fraction of
@@ -21,6 +23,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from catalog import yamlio
+from catalog.columns import COLUMN_BY_FIELD
 from catalog.load import NOTES_FILE, table_files
 from catalog.tables import DASH_MARKER, NA_MARKER
 from catalog.yaml_comments import flow
@@ -31,6 +34,9 @@ from scrapers.parse import parse_file
 ALIASES_FILE = "aliases.yaml"
 WAIVERS_FILE = "waivers.yaml"
 _ROWS_KEY = "\nrows:\n"
+_RETIRED_LINE = "retired:\n"
+#: A table's lists of rows: the current ones, and those the docs no longer list.
+ROW_LISTS = ("rows", "retired")
 _ITEM = "  - "
 _ID_LINE = "  - model: "
 
@@ -53,37 +59,40 @@ def _copy_row(row: CommentedMap, copy: int) -> CommentedMap:
 
 
 def _multiply_doc(doc: CommentedMap, factor: int) -> str:
-    rows: CommentedSeq = doc["rows"]
-    real = list(rows)
-    for copy in range(1, factor):
-        rows.extend(_copy_row(row, copy) for row in real)
+    for key in ROW_LISTS:
+        rows: CommentedSeq | None = doc.get(key)
+        if not rows:
+            continue
+        real = list(rows)
+        for copy in range(1, factor):
+            rows.extend(_copy_row(row, copy) for row in real)
     return yamlio.dumps(doc)
 
 
-def _row_blocks(text: str) -> tuple[str, list[str]] | None:
-    """The text before the rows and each row's block, when `rows:` is the last key."""
+def _row_blocks(text: str) -> tuple[str, dict[str, list[str]]] | None:
+    """The text up to the rows and each row's block, per list (`rows`, then `retired` when
+    there is one), when those lists are the last keys and written in block style."""
     head, sep, body = text.partition(_ROWS_KEY)
     if not sep or not body.startswith(_ITEM):
         return None
-    blocks: list[str] = []
+    lists: dict[str, list[str]] = {"rows": []}
+    blocks = lists["rows"]
     for line in body.splitlines(keepends=True):
         if line.startswith(_ITEM):
             blocks.append(line)
-        elif line.startswith("    ") or line.strip().startswith("#"):
+        elif blocks and (line.startswith("    ") or line.strip().startswith("#")):
             blocks[-1] += line
+        elif line == _RETIRED_LINE and len(lists) == 1:
+            blocks = lists["retired"] = []
         else:
-            return None  # another top-level key after the rows
-    return head + sep, blocks
+            return None  # another top-level key after the rows, or an empty list
+    if not blocks:
+        return None
+    return head + sep, lists
 
 
-def _multiply_text(text: str, models: list[str], factor: int) -> str | None:
-    """`text` with `factor - 1` suffixed copies of its rows appended, or None when unsure."""
-    split = _row_blocks(text)
-    if split is None:
-        return None
-    head, blocks = split
-    if len(blocks) != len(models):
-        return None
+def _copy_bodies(blocks: list[str], models: list[str]) -> list[str] | None:
+    """Each row block after its id line, comments left out; None on an unusual id line."""
     bodies: list[str] = []
     for block, model in zip(blocks, models, strict=True):
         first, _, rest = block.partition("\n")
@@ -94,12 +103,32 @@ def _multiply_text(text: str, models: list[str], factor: int) -> str | None:
             line for line in rest.splitlines(keepends=True) if not line.strip().startswith("#")
         )
         bodies.append("\n" + kept)
-    out = [head, *blocks]
-    for copy in range(1, factor):
-        out.extend(
-            f"{_ID_LINE}{suffixed(model, copy)}{body}"
-            for model, body in zip(models, bodies, strict=True)
-        )
+    return bodies
+
+
+def _multiply_text(text: str, models: dict[str, list[str]], factor: int) -> str | None:
+    """`text` with `factor - 1` suffixed copies of each row list's rows appended to it
+    (`models`: the ids of each list), or None when unsure."""
+    split = _row_blocks(text)
+    if split is None:
+        return None
+    head, lists = split
+    if {k: len(v) for k, v in lists.items()} != {k: len(v) for k, v in models.items()}:
+        return None
+    out = [head]
+    for key, blocks in lists.items():
+        ids = models[key]
+        bodies = _copy_bodies(blocks, ids)
+        if bodies is None:
+            return None
+        if key != "rows":
+            out.append(_RETIRED_LINE)
+        out += blocks
+        for copy in range(1, factor):
+            out.extend(
+                f"{_ID_LINE}{suffixed(model, copy)}{body}"
+                for model, body in zip(ids, bodies, strict=True)
+            )
     return "".join(out)
 
 
@@ -144,8 +173,11 @@ def derive_catalog(source: Path, dest: Path, factor: int, *, fast: bool = True) 
         original = yamlio.read_text(path)
         text: str | None = None
         if fast:
-            rows = yamlio.loads_plain(original, str(path))["rows"]
-            text = _multiply_text(original, [str(row["model"]) for row in rows], factor)
+            plain = yamlio.loads_plain(original, str(path))
+            models = {
+                key: [str(row["model"]) for row in plain[key]] for key in ROW_LISTS if key in plain
+            }
+            text = _multiply_text(original, models, factor)
         if text is None:  # edited, so loaded round-trip
             text = _multiply_doc(yamlio.loads(original, str(path)), factor)
         (dest / path.name).write_text(text, encoding="utf-8")
@@ -163,7 +195,8 @@ def derive_catalog(source: Path, dest: Path, factor: int, *, fast: bool = True) 
 
 
 def render_table(doc: Any, factor: int = 1) -> list[str]:
-    """A catalog table, `factor` times over, as the lines of a GFM table."""
+    """A catalog table's current rows, `factor` times over, as the lines of a GFM table, each
+    cell as the docs print it (its column's `published` form)."""
     fields = [str(c["field"]) for c in doc["columns"]]
     headers = [str(c["header"]) for c in doc["columns"]]
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers) + " |"]
@@ -174,7 +207,9 @@ def render_table(doc: Any, factor: int = 1) -> list[str]:
             na = set(row.get("na") or ())
             cells = [
                 cell(
-                    suffixed(row["model"], copy) if name == "model" else row.get(name),
+                    suffixed(row["model"], copy)
+                    if name == "model"
+                    else COLUMN_BY_FIELD[name].published(row.get(name)),  # `$0.30`, Yes
                     name in marks,
                     NA_MARKER if name in na else DASH_MARKER,
                 )

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.synthetic import derive_catalog, render_pages, render_table, suffixed
+from bench.synthetic import ROW_LISTS, derive_catalog, render_pages, render_table, suffixed
 from catalog import check, yamlio
+from catalog.columns import COLUMN_BY_FIELD
 from catalog.load import CATALOG_DIR, load_catalog, table_files
 from scrapers.__main__ import SNAPSHOTS
 from scrapers.inputs import newest
@@ -57,22 +58,26 @@ def test_every_table_has_exactly_n_times_the_rows(
 ) -> None:
     tables = [p.name for p in table_files(CATALOG_DIR)]
     assert tables, "the real catalog has no tables"
+    assert any(real_docs[name].get("retired") for name in tables)
     for name in tables:
-        assert len(synthetic_docs[name]["rows"]) == FACTOR * len(real_docs[name]["rows"]), name
+        for key in ROW_LISTS:  # current and retired rows alike
+            real = real_docs[name].get(key, [])
+            assert len(synthetic_docs[name].get(key, [])) == FACTOR * len(real), (name, key)
 
 
 def test_copies_are_the_real_rows_with_suffixed_ids(
     real_docs: dict[str, Any], synthetic_docs: dict[str, Any]
 ) -> None:
     for path in table_files(CATALOG_DIR):
-        real = real_docs[path.name]["rows"]
-        rows = synthetic_docs[path.name]["rows"]
-        ids = [r["model"] for r in rows]
+        lists = [synthetic_docs[path.name].get(key, []) for key in ROW_LISTS]
+        ids = [r["model"] for rows in lists for r in rows]
         assert len(set(ids)) == len(ids), f"{path.name}: duplicate ids"
-        for copy in range(FACTOR):
-            block = rows[copy * len(real) : (copy + 1) * len(real)]
-            expected = [{**r, "model": suffixed(r["model"], copy)} for r in real]
-            assert block == expected, f"{path.name}: copy {copy}"
+        for key, rows in zip(ROW_LISTS, lists, strict=True):
+            real = real_docs[path.name].get(key, [])
+            for copy in range(FACTOR):
+                block = rows[copy * len(real) : (copy + 1) * len(real)]
+                expected = [{**r, "model": suffixed(r["model"], copy)} for r in real]
+                assert block == expected, f"{path.name}: {key}, copy {copy}"
 
 
 def test_fast_text_path_agrees_with_round_trip_path(
@@ -107,11 +112,15 @@ def test_synthetic_catalog_loads_and_validates(synthetic: Path) -> None:
     assert list(catalog.tables) == list(real.tables)
     for table_id, table in catalog.tables.items():
         assert len(table.rows) == FACTOR * len(real.tables[table_id].rows)
+        assert len(table.retired) == FACTOR * len(real.tables[table_id].retired)
 
 
 def test_synthetic_catalog_passes_check(synthetic: Path) -> None:
     report = check.check(load_catalog(synthetic), use_waivers=True)
     assert report.ok, check.format_human(report)
+    real = check.check(load_catalog(CATALOG_DIR), use_waivers=True)
+    assert len(report.waived) == FACTOR * len(real.waived)
+    assert len(report.historical) == FACTOR * len(real.historical)  # each copy's retired rows
 
 
 def test_rendered_pages_agree_with_the_synthetic_catalog(synthetic: Path, tmp_path: Path) -> None:
@@ -166,3 +175,49 @@ def test_rendered_cells_read_back_exactly(name: str, marked: bool) -> None:
         assert row["model_name"] == name
         assert row["context_length"] is None
         assert row.get("footnotes", []) == (["model_name"] if marked else [])
+
+
+UNITS = COLUMN_BY_FIELD["price"].units
+_PRICES = st.builds(
+    lambda whole, fraction: f"{whole}{fraction}",
+    st.integers(0, 10_000).map(str),
+    st.sampled_from(["", ".0", ".30", ".0027", ".039"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    price=st.none() | _PRICES,
+    rate=st.none() | st.builds(lambda p, u: f"{p} per {u}", _PRICES, st.sampled_from(UNITS)),
+    flag=st.none() | st.booleans(),
+    count=st.none() | st.integers(1, 10_000_000),
+)
+def test_typed_cells_are_rendered_as_the_docs_print_them(
+    price: str | None, rate: str | None, flag: bool | None, count: int | None
+) -> None:
+    """A price is printed `$0.30`, a rate `$15.00 per 1M chars` and a flag Yes or No (each
+    column's `published` form), and the scraper reads back the stored value."""
+    fields = {
+        "model": "API Model String",
+        "context_length": "Context length",
+        "input_price": "Input pricing (per 1M tokens)",
+        "price": "Pricing",
+        "function_calling": "Function Calling",
+    }
+    row = {
+        "model": "org/model",
+        "context_length": count,
+        "input_price": price,
+        "price": rate,
+        "function_calling": flag,
+    }
+    doc = {"columns": [{"field": f, "header": h} for f, h in fields.items()], "rows": [row]}
+    lines = render_table(doc)
+    cells = [c.strip() for c in lines[2].strip("|").split("|")]
+    assert cells[2] == ("-" if price is None else f"${price}")
+    assert cells[3] == ("-" if rate is None else f"${rate}")
+    assert cells[4] == {None: "-", True: "Yes", False: "No"}[flag]
+    page = "## Serverless Models\n\n### Chat Models\n\n" + "\n".join(lines) + "\n"
+    (table,) = parse_text(page, Path("synthetic.md")).tables
+    (back,) = table.rows
+    assert {k: back[k] for k in fields} == row

@@ -12,7 +12,7 @@ checkpoint alone.
 - ``valid_finetune_requests()``: requests the validator accepts.
 - ``invalid_finetune_requests(codes=None)``: ``TaggedRequest(request, code)`` pairs; the
   request breaks the rule `code` names (it may break others too). ``invalid_codes()`` lists
-  the codes the current data can produce (``retired-model`` needs retired rows,
+  the codes the current data can produce (``retired-model`` needs retired fine-tuning rows,
   ``lora-rank-too-large`` a published Max LoRA rank).
 - ``fine_tunable_models(method=None)``, ``serverless_models(category=None)``: catalog ids.
 """
@@ -36,6 +36,7 @@ from together_catalog.lookup import (
     LORA_JOB,
     contact_only_prefix,
     finetune_limits,
+    job_tables,
 )
 from together_catalog.lookup import (
     fine_tunable_models as _fine_tunable_ids,
@@ -182,8 +183,31 @@ def valid_finetune_requests() -> st.SearchStrategy[Request]:
 # --- one strategy per violation code ------------------------------------------------------
 
 
+def _retired_jobs() -> list[tuple[str, object]]:
+    """(model, lora flag) of jobs on a model the job's own table retired (None: key left out)."""
+    from together_catalog.retired import retired_models
+
+    gone = retired_models()
+    return [
+        (r.model, flag)
+        for rows, flags in _MODES
+        for flag in flags
+        for r in gone
+        if r.table in job_tables(flag) and r.model not in rows
+    ]
+
+
+_RETIRED_JOBS = _retired_jobs()
+_RETIRED_IDS = frozenset(model for model, _ in _RETIRED_JOBS)
+
+
 def _unlisted(model: str) -> bool:
-    return model not in LORA_JOB and model not in FULL and contact_only_prefix(model) is None
+    return (
+        model not in LORA_JOB
+        and model not in FULL
+        and model not in _RETIRED_IDS
+        and contact_only_prefix(model) is None
+    )
 
 
 @st.composite
@@ -218,6 +242,17 @@ def _contact_only(draw: st.DrawFn) -> TaggedRequest:
     if draw(st.booleans()):
         request["lora"] = draw(st.booleans())
     return TaggedRequest(request, "contact-only")
+
+
+@st.composite
+def _retired_model(draw: st.DrawFn) -> TaggedRequest:
+    model, flag = draw(st.sampled_from(_RETIRED_JOBS))
+    request: Request = {"model": model}
+    if flag is not None:
+        request["lora"] = flag
+    if draw(st.booleans()):
+        request["training_method"] = draw(st.sampled_from(("sft", "dpo")))
+    return TaggedRequest(request, "retired-model")
 
 
 @st.composite
@@ -344,6 +379,8 @@ def _by_code() -> dict[str, st.SearchStrategy[TaggedRequest]]:
         strategies["lora-rank-too-large"] = _rank_too_large()
     if CONTACT_ONLY_PREFIXES:
         strategies["contact-only"] = _contact_only()
+    if _RETIRED_JOBS:
+        strategies["retired-model"] = _retired_model()
     if any(m not in FULL for m in LORA_JOB) or any(m not in LORA_JOB for m in FULL):
         strategies["not-fine-tunable-with-method"] = _wrong_method()
     return {code: strategies[code] for code in CODES if code in strategies}

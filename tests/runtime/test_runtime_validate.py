@@ -254,6 +254,9 @@ def test_strategies_cover_every_code_the_data_can_produce() -> None:
     assert missing <= {"retired-model", "lora-rank-too-large"}, missing
     ranked = any(r.max_lora_rank is not None for r in _data.LORA.values())
     assert ("lora-rank-too-large" in missing) == (not ranked)
+    finetune = {t for t, info in _data.TABLES.items() if info.kind == "finetune"}
+    retired = any(r.table in finetune for r in tc.retired_models())
+    assert ("retired-model" in missing) == (not retired)
 
 
 @settings(max_examples=200, deadline=None)

@@ -17,8 +17,11 @@ One validator: checker.js mirrors `codegen/runtime/validate.py`, `_checks.py` an
 check for check, driven by data taken from the same sources: the fine-tuning rows of this
 catalog, and the validator's constants (codes in report order, training methods, the vision
 suffix, the method words of its messages, the whole-number fields with their hints, the
-serving suffixes of its id suggestions) read from the runtime's source with `ast`, so a
-change to one of them reaches the page at the next generate. tests/site/ holds the page and
+serving suffixes of its id suggestions, the method order and titles of its table names) read
+from the runtime's source with `ast`, so a change to one of them reaches the page at the next
+generate. The retired rows of the fine-tuning tables come with the successor the generated
+package names (`codegen.history.successor`, the rule behind together_catalog/_retired.py),
+for the checker's `retired-model`. tests/site/ holds the page and
 the Python validator to the same violations on generated requests.
 """
 
@@ -37,6 +40,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from catalog.columns import COLUMNS
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, ServerlessTable, Table
+from codegen.history import successor
 from codegen.render import RenderError, environment, header, to_json
 
 #: Folder of the site under generated/, and of its sources under codegen/templates/.
@@ -67,6 +71,7 @@ RUNTIME_CONSTANTS = {
     "_limits.py": ("_METHOD_WORD",),
     "_checks.py": ("_WHOLE",),
     "errors.py": ("SERVING_SUFFIXES",),
+    "lookup.py": ("FINETUNE_METHODS", "_METHOD_TITLE"),
 }
 
 
@@ -283,11 +288,14 @@ def _waivers(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 def checker_data(catalog: Catalog, runtime: Path) -> dict[str, Any]:
-    """What checker.js needs: the validator's constants and, per method, the rows of the
-    fine-tuning tables in docs order (as the runtime's LORA, FULL, LORA_LONG_CONTEXT)."""
+    """What checker.js needs: the validator's constants; per method, the rows of the
+    fine-tuning tables in docs order (as the runtime's LORA, FULL, LORA_LONG_CONTEXT); and
+    per fine-tuning table, its retired rows as `[model, last_seen, successor]` in the
+    table's order (as the runtime's `_retired.RETIRED`, successor by the same rule)."""
     constants = runtime_constants(runtime)
     rows: dict[str, list[dict[str, Any]]] = {m: [] for m in METHODS}
     table_of_method: dict[str, str] = {}
+    retired: list[list[Any]] = []
     for table in catalog.tables.values():
         if isinstance(table, FineTuneTable):
             table_of_method[table.method] = table.table
@@ -296,6 +304,16 @@ def checker_data(catalog: Catalog, runtime: Path) -> dict[str, Any]:
                 | {f: getattr(row, f) for f in CHECKER_FIELDS}
                 for row in table.rows
             ]
+            current = [row.model for row in table.rows]
+            retired.append(
+                [
+                    table.table,
+                    [
+                        [row.model, row.last_seen.isoformat(), successor(row.model, current)]
+                        for row in table.retired
+                    ],
+                ]
+            )
     notes = catalog.notes
     return {
         "codes": list(constants["CODES"]),
@@ -308,7 +326,10 @@ def checker_data(catalog: Catalog, runtime: Path) -> dict[str, Any]:
             dict.fromkeys(p for c in notes.contact_only for p in c.model_prefixes)
         ),
         "table_of_method": [[m, t] for m, t in table_of_method.items()],
+        "finetune_methods": list(constants["FINETUNE_METHODS"]),
+        "method_titles": [[m, t] for m, t in constants["_METHOD_TITLE"].items()],
         "rows": [[m, rows[m]] for m in METHODS],
+        "retired": retired,
     }
 
 
@@ -394,7 +415,8 @@ def embedded_data(page: str) -> Any:
 def check_site(catalog: Catalog, files: dict[str, str]) -> str | None:
     """Why the rendered site does not carry `catalog`, or None: the data parses back, every
     table's current and retired rows are the catalog's (cell by cell, in column order), the
-    checker's rows are the fine-tuning rows, and the model count is the catalog's."""
+    checker's rows are the fine-tuning rows, its retired ids the fine-tuning tables' retired
+    rows, and the model count is the catalog's."""
     try:
         data = embedded_data(files[INDEX])
     except (KeyError, ValueError) as exc:
@@ -420,6 +442,14 @@ def check_site(catalog: Catalog, files: dict[str, str]) -> str | None:
             missing = [row.model for row in table.rows if row.model not in ids]
             if missing:
                 return f"{INDEX}: the checker lacks {table.method} rows {missing[:3]}"
+    retired = [[t, [r[0] for r in rs]] for t, rs in data["checker"]["retired"]]
+    want_retired = [
+        [t.table, [row.model for row in t.retired]]
+        for t in catalog.tables.values()
+        if isinstance(t, FineTuneTable)
+    ]
+    if retired != want_retired:
+        return f"{INDEX}: the checker's retired rows differ from the catalog's"
     log = getattr(catalog, "changelog", None)
     want_log = [
         (e.page, day, c.table, c.model, c.change, c.field, c.old, c.new)

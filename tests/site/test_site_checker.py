@@ -5,7 +5,8 @@ suggestion, and the same message wherever JavaScript can hold the request exactl
 Requests come from the package's own Hypothesis strategies (valid and invalid, boundaries
 weighted in), from a sweep of every job row's bounds and one past each, and from odd values
 (case and namespace slips, serving twins, contact-only spellings, floats, huge numbers,
-containers, unicode). They are checked in the page in one `page.evaluate` call.
+containers, unicode), and on every id a fine-tuning table retired (retired-model, with its
+last-seen date and successor). They are checked in the page in one `page.evaluate` call.
 
 What JavaScript cannot hold is only compared without the message: bytes (sent as an object,
 still "not a number"), an integral float (8.0 arrives as 8), and an int beyond 2**53.
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import Browser
 from together_catalog import _data
-from together_catalog.lookup import LORA_JOB
+from together_catalog.lookup import FINETUNE_METHODS, LORA_JOB, finetune_table_id
 from together_catalog.testing import invalid_finetune_requests, valid_finetune_requests
 
 from tests.site.browser import open_page
@@ -71,6 +72,22 @@ def boundary_requests() -> Iterator[Request]:
                 if row.max_lora_rank is not None:
                     yield {**base, "lora_r": row.max_lora_rank + 1}
             yield {"model": model, "lora": lora, "train_vision": True}
+
+
+def finetune_tables() -> list[str]:
+    return [finetune_table_id(m) for m in FINETUNE_METHODS]
+
+
+def retired_requests() -> Iterator[Request]:
+    """Every id a fine-tuning table retired, with each lora flag (None, True, False and one
+    that is not a bool) and a few batch sizes, each method once, and one request in full."""
+    retired = [r.model for t in finetune_tables() for r in tc.retired_models(t)]
+    for model in dict.fromkeys(retired):
+        for lora in (None, True, False, "yes"):
+            for batch in ("max", 1, 8, 10**6):
+                yield {"model": model, "lora": lora, "batch_size": batch}
+            yield {"model": model, "lora": lora, "training_method": "dpo", "max_seq_length": 2**20}
+        yield {"model": model, "lora": False, "lora_r": 4096, "train_vision": True}
 
 
 def odd_requests() -> list[Request]:
@@ -153,7 +170,8 @@ def test_the_page_checker_gives_the_python_violations(browser: Browser, site_ind
     generated = [*drawn(valid_finetune_requests(), DRAWN)]
     generated += [tagged.request for tagged in drawn(invalid_finetune_requests(), DRAWN)]
     assert len(generated) >= 500
-    requests = [*generated, *boundary_requests(), *odd_requests()]
+    retired = list(retired_requests())
+    requests = [*generated, *boundary_requests(), *odd_requests(), *retired]
     expected = [[v.to_dict() for v in tc.check_finetune_request(**r)] for r in requests]
     with open_page(browser, site_index) as opened:
         got = opened.page.evaluate(
@@ -170,6 +188,12 @@ def test_the_page_checker_gives_the_python_violations(browser: Browser, site_ind
     codes = {v["code"] for found in expected for v in found}
     assert codes >= {"unknown-model", "batch-size-too-large", "max-seq-length-too-large"}
     assert any("did you mean" in str(v["suggestion"]) for f in expected for v in f)
+    # The retired ids are checked, not passed over: Python reports retired-model for them,
+    # for LoRA and full jobs, with and without a successor.
+    gone = [v for found in expected[-len(retired) :] for v in found if v["code"] == "retired-model"]
+    assert {v["table"] for v in gone} >= {finetune_table_id("lora"), finetune_table_id("full")}
+    assert any("successor" in str(v["suggestion"]) for v in gone)
+    assert any("successor" not in str(v["suggestion"]) for v in gone)
     assert messages >= 0.9 * len(requests)
 
 

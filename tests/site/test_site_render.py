@@ -85,6 +85,8 @@ def test_the_checker_constants_are_the_runtimes() -> None:
     assert found["_METHOD_WORD"] == dict(_limits._METHOD_WORD)
     assert found["_WHOLE"] == _checks._WHOLE
     assert found["SERVING_SUFFIXES"] == errors.SERVING_SUFFIXES
+    assert found["FINETUNE_METHODS"] == tc.lookup.FINETUNE_METHODS
+    assert found["_METHOD_TITLE"] == dict(tc.lookup._METHOD_TITLE)
 
 
 def test_a_runtime_without_a_constant_stops_generation(tmp_path: Path, catalog: Catalog) -> None:
@@ -111,6 +113,11 @@ def test_the_data_carries_every_table_and_the_checker_rows(
     for method, table in data["checker"]["table_of_method"]:
         assert tc.lookup.finetune_table_id(method) == table
     assert data["checker"]["contact_prefixes"] == list(tc._data.CONTACT_ONLY_PREFIXES)
+    retired = {
+        table: [[r.model, r.last_seen, r.successor] for r in tc.retired_models(table)]
+        for table in map(tc.lookup.finetune_table_id, tc.lookup.FINETUNE_METHODS)
+    }
+    assert dict(data["checker"]["retired"]) == retired
     check_site(catalog, generated_files)
 
 

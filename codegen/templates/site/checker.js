@@ -1,6 +1,6 @@
 // The fine-tuning job checker of the catalog browser: the Python validator
-// (codegen/runtime/validate.py, _checks.py, _limits.py, and the id suggestions of
-// errors.py's closest_ids) written again in plain JavaScript, check for check and in the
+// (codegen/runtime/validate.py, _checks.py, _limits.py, the id suggestions of errors.py's
+// closest_ids, and retired.py's retirement for retired-model) written again in plain JavaScript, check for check and in the
 // same order, driven by data generated from the same catalog and constants (codegen/site.py).
 // tests/site/ holds the two to the same violations on generated requests; change them
 // together.
@@ -217,9 +217,26 @@
     // listed only there (lookup.LORA_JOB).
     const LORA_JOB = new Map([...[...LONG].filter(([m]) => !LORA.has(m)), ...LORA]);
     const FINE_TUNABLE = unique([...LORA.keys(), ...FULL.keys(), ...LONG.keys()]);
+    const METHOD_TITLE = new Map(spec.method_titles);
+    // Table id -> retired id -> [model, last_seen, successor] (retired._tables: the last
+    // row of an id wins, as in a dict).
+    const RETIRED = new Map(spec.retired.map(([table, rows]) => [table, new Map(rows.map((r) => [r[0], r]))]));
 
     const tableOf = (method) => TABLE_OF_METHOD.get(method);
     const listed = (model) => LORA_JOB.has(model) || FULL.has(model);
+    // _checks._in_job_table: whether the table a job with this lora flag uses lists model.
+    function inJobTable(model, lora) {
+      if (lora === false) return FULL.has(model);
+      if (lora === null || lora === true) return LORA_JOB.has(model);
+      return listed(model);
+    }
+    // lookup.job_tables: False the Full table, None/True LoRA then long-context, else all.
+    function jobTables(lora) {
+      const methods = lora === false ? ["full"] : lora === null || lora === true ? ["lora", "lora_long_context"] : spec.finetune_methods;
+      return methods.map(tableOf).filter((t) => t !== undefined);
+    }
+    // lookup.table_title, for the fine-tuning tables.
+    const tableTitle = (table) => `the ${METHOD_TITLE.get([...TABLE_OF_METHOD].find(([, t]) => t === table)[0])} table (${table})`;
     const isInt = (v) => typeof v === "number" && Number.isInteger(v); // _checks.is_int
     const violation = (code, field, message, limit, table, suggestion) => ({
       code,
@@ -359,14 +376,44 @@
       return violation("model-and-checkpoint", "from_checkpoint", "both a model and a from_checkpoint were given; a job starts from one of them", null, null, "drop from_checkpoint to start from the model, or drop the model to continue the checkpoint's job (its model comes with it)");
     }
 
-    function checkModel(model, checkpoint, out) {
+    // retired.retirement: the most recently seen retirement from one of tables (the first
+    // of them on a tie), or null.
+    function retirement(model, tables) {
+      let found = null;
+      for (const table of tables) {
+        const rows = RETIRED.get(table);
+        const row = rows ? rows.get(model) : undefined;
+        if (row !== undefined && (found === null || row[1] > found.last_seen)) {
+          found = { table, last_seen: row[1], successor: row[2] };
+        }
+      }
+      return found;
+    }
+
+    // _checks._retired: retired-model, when the table the job would use retired model.
+    function retired(model, lora) {
+      const found = retirement(model, jobTables(lora));
+      if (found === null) return null;
+      const options = found.successor ? [`use its successor ${found.successor}`] : [];
+      if (LORA_JOB.has(model) && lora === false) options.push("fine-tune it with LoRA (lora=True), which still lists it");
+      else if (FULL.has(model) && lora !== false) options.push("fine-tune it in full (lora=False), which still lists it");
+      return violation("retired-model", "model", `${model} was retired from ${tableTitle(found.table)}: it left Together's docs after ${found.last_seen}, the as-of date of the last snapshot that listed it`, null, found.table, options.join(", or ") || "pick a current model from fine_tunable_models()");
+    }
+
+    function checkModel(model, lora, checkpoint, out) {
       if (model === null && checkpoint !== null) return false;
       if (typeof model !== "string") {
         const given = model === null ? "no model (and no from_checkpoint)" : `model ${pyRepr(model)}`;
         out.push(violation("unknown-model", "model", `${given} is not a model id string`, null, null, "pass a model id such as those in fine_tunable_models(), or from_checkpoint to continue a job"));
         return false;
       }
-      if (listed(model)) return true;
+      if (inJobTable(model, lora)) return true;
+      const gone = retired(model, lora);
+      if (gone !== null) {
+        out.push(gone);
+        return false;
+      }
+      if (listed(model)) return true; // listed for the other method: rowFor says so
       const prefix = contactOnlyPrefix(model);
       if (prefix !== null) {
         out.push(violation("contact-only", "model", `${model} is fine-tuned only by arrangement with Together (models starting with ${pyRepr(prefix)}), not through the API`, null, null, "contact Together's sales team, or pick a model from fine_tunable_models()"));
@@ -378,7 +425,7 @@
     }
 
     function rowFor(model, lora, checkpoint, out) {
-      const isListed = checkModel(model, checkpoint, out);
+      const isListed = checkModel(model, lora, checkpoint, out);
       if (model !== null && checkpoint !== null) out.push(modelAndCheckpoint());
       if (lora !== null && typeof lora !== "boolean") {
         out.push(violation("invalid-lora-type", "lora", `lora ${pyRepr(lora)} is not True, False or None`, null, null, "pass True or None for LoRA, False for full fine-tuning"));

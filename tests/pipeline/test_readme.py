@@ -42,7 +42,9 @@ def test_example_comments_match_the_catalog() -> None:
     from together_catalog import finetune_limits, serverless_model
 
     text = README.read_text(encoding="utf-8")
-    assert f".max_batch_size_dpo  # {finetune_limits('Qwen/Qwen3.5-9B').max_batch_size_dpo} " in text
+    assert (
+        f".max_batch_size_dpo  # {finetune_limits('Qwen/Qwen3.5-9B').max_batch_size_dpo} " in text
+    )
     quant = serverless_model("meta-llama/Llama-3.3-70B-Instruct-Turbo").quantization
     assert f".quantization  # {quant!r}" in text
 

@@ -13,19 +13,26 @@ Quick use::
 
     from together_catalog import check_finetune_request, finetune_limits
 
-    finetune_limits("Qwen/Qwen3-8B").max_batch_size_dpo          # 8
-    for v in check_finetune_request("Qwen/Qwen3-8B", training_method="dpo", batch_size=16):
+    finetune_limits("Qwen/Qwen3.5-9B").max_batch_size_dpo          # 8
+    for v in check_finetune_request("Qwen/Qwen3.5-9B", training_method="dpo", batch_size=16):
         print(v.code, v.suggestion)                               # batch-size-too-large ...
 """
 
 from __future__ import annotations
 
 from together_catalog._records import FineTuneLimits, LoraBase, ServerlessModel, TableInfo
-from together_catalog.errors import FineTuneRequestError, UnknownModelError
+from together_catalog.errors import (
+    FineTuneRequestError,
+    PriceNotPublishedError,
+    RetiredModelError,
+    UnknownModelError,
+    Violation,
+)
 from together_catalog.lookup import (
     FINETUNE_METHODS,
     ServerlessLoraAnswer,
     all_model_ids,
+    data_as_of,
     fine_tunable_models,
     fine_tuning_methods,
     finetune_limits,
@@ -54,11 +61,14 @@ from together_catalog.pricing import (
 from together_catalog.validate import (
     CODES,
     TRAINING_METHODS,
-    Violation,
     check_finetune_request,
     is_valid_finetune_request,
     validate_finetune_request,
 )
+
+#: The distribution's version. Written only here: pyproject.toml reads it from this file
+#: (hatch's dynamic version), so the package and its metadata cannot disagree.
+__version__ = "0.1.0"
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
 if TYPE_CHECKING:
@@ -78,12 +88,38 @@ if TYPE_CHECKING:
         RerankModelId,
         ServerlessLoraBaseId,
         ServerlessModelId,
+        VideoModelId,
         VisionModelId,
     )
+    from together_catalog.capability import (
+        CAPABILITIES,
+        models_with,
+        supports,
+        supports_function_calling,
+        supports_structured_outputs,
+    )
+    from together_catalog.changes import Change, history
+    from together_catalog.prices import ModelPrices, Price, estimate_cost, price
+    from together_catalog.retired import RetiredModel, retired_models
 
-#: Public names served on first access by `__getattr__`: the `Literal` id aliases (which need
-#: `typing`, most of the import budget) -> the module that defines them.
+#: Public names served on first access by `__getattr__` -> the module that defines them: the
+#: `Literal` id aliases (which need `typing`, most of the import budget), and the prices,
+#: capabilities, retired rows and history (modules built on first use, so `import
+#: together_catalog` never pays for them).
 _LAZY = {
+    "CAPABILITIES": "capability",
+    "Change": "changes",
+    "RetiredModel": "retired",
+    "history": "changes",
+    "retired_models": "retired",
+    "ModelPrices": "prices",
+    "Price": "prices",
+    "estimate_cost": "prices",
+    "models_with": "capability",
+    "price": "prices",
+    "supports": "capability",
+    "supports_function_calling": "capability",
+    "supports_structured_outputs": "capability",
     "AudioModelId": "_ids",
     "ChatModelId": "_ids",
     "CodeModelId": "_ids",
@@ -99,6 +135,7 @@ _LAZY = {
     "RerankModelId": "_ids",
     "ServerlessLoraBaseId": "_ids",
     "ServerlessModelId": "_ids",
+    "VideoModelId": "_ids",
     "VisionModelId": "_ids",
 }
 
@@ -118,10 +155,12 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "CAPABILITIES",
     "CODES",
     "FINETUNE_METHODS",
     "TRAINING_METHODS",
     "AudioModelId",
+    "Change",
     "ChatModelId",
     "CodeModelId",
     "EmbeddingModelId",
@@ -135,24 +174,33 @@ __all__ = [
     "LongContextLoraModelId",
     "LoraBase",
     "LoraModelId",
+    "ModelPrices",
     "ModerationModelId",
+    "Price",
+    "PriceNotPublishedError",
     "RerankModelId",
+    "RetiredModel",
+    "RetiredModelError",
     "ServerlessLoraAnswer",
     "ServerlessLoraBaseId",
     "ServerlessModel",
     "ServerlessModelId",
     "TableInfo",
     "UnknownModelError",
+    "VideoModelId",
     "Violation",
     "VisionModelId",
     "all_model_ids",
     "check_finetune_request",
+    "data_as_of",
     "effective_batch_size",
+    "estimate_cost",
     "fine_tunable_models",
     "fine_tuning_methods",
     "finetune_limits",
     "full_models",
     "gradient_accumulation_steps",
+    "history",
     "image_cost",
     "image_default_steps",
     "is_serverless_lora_base",
@@ -162,13 +210,19 @@ __all__ = [
     "lora_base",
     "lora_models",
     "megapixels",
+    "models_with",
+    "price",
     "recommended_model",
+    "retired_models",
     "serverless_categories",
     "serverless_categories_of",
     "serverless_lora_base",
     "serverless_lora_bases",
     "serverless_model",
     "serverless_models",
+    "supports",
+    "supports_function_calling",
+    "supports_structured_outputs",
     "table_info",
     "validate_finetune_request",
 ]

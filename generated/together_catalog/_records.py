@@ -18,7 +18,14 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from together_catalog._aliases import FineTuneMethod
 
-__all__ = ["FineTuneLimits", "LoraBase", "ServerlessModel", "TableInfo"]
+__all__ = [
+    "FINETUNE_COLUMNS",
+    "SERVERLESS_COLUMNS",
+    "FineTuneLimits",
+    "LoraBase",
+    "ServerlessModel",
+    "TableInfo",
+]
 
 
 def __getattr__(name: str) -> object:
@@ -43,6 +50,9 @@ class FineTuneLimits(Frozen):
         "max_batch_size_sft",
         "max_batch_size_dpo",
         "min_batch_size",
+        "training_precision",
+        "gradient_accumulation_steps",
+        "max_lora_rank",
         "footnotes",
         "note",
     )
@@ -57,21 +67,40 @@ class FineTuneLimits(Frozen):
         "max_batch_size_sft",
         "max_batch_size_dpo",
         "min_batch_size",
+        "training_precision",
+        "gradient_accumulation_steps",
+        "max_lora_rank",
         "footnotes",
         "note",
     )
 
+    #: The model id the API takes.
     model: str
+    #: The table: lora, full, …
     method: FineTuneMethod
+    #: Who publishes the model, as the docs name them.
     organization: str
+    #: The model's display name.
     model_name: str
+    #: Longest training sequence for supervised fine-tuning.
     context_length_sft: int
+    #: Longest training sequence for preference (DPO) fine-tuning.
     context_length_dpo: int
+    #: Largest batch size for supervised fine-tuning.
     max_batch_size_sft: int
+    #: Largest batch size for preference (DPO) fine-tuning.
     max_batch_size_dpo: int
+    #: Smallest batch size, for SFT and DPO alike.
     min_batch_size: int
-    #: Fields whose published cell carried a footnote marker.
+    #: Numeric precision fine-tuning trains in (AMP, bf16).
+    training_precision: str | None
+    #: Gradient accumulation steps a job runs with (effective batch: this x batch size).
+    gradient_accumulation_steps: int | None
+    #: Largest LoRA rank (lora_r) the API accepts for the model.
+    max_lora_rank: int | None
+    #: Fields whose published cell carried a footnote mark.
     footnotes: tuple[str, ...]
+    #: A maintainer's note on the row, if any.
     note: str | None
 
     def __init__(
@@ -85,6 +114,9 @@ class FineTuneLimits(Frozen):
         max_batch_size_sft: int,
         max_batch_size_dpo: int,
         min_batch_size: int,
+        training_precision: str | None,
+        gradient_accumulation_steps: int | None,
+        max_lora_rank: int | None,
         footnotes: tuple[str, ...] = (),
         note: str | None = None,
     ) -> None:
@@ -98,6 +130,9 @@ class FineTuneLimits(Frozen):
         setter(self, "max_batch_size_sft", max_batch_size_sft)
         setter(self, "max_batch_size_dpo", max_batch_size_dpo)
         setter(self, "min_batch_size", min_batch_size)
+        setter(self, "training_precision", training_precision)
+        setter(self, "gradient_accumulation_steps", gradient_accumulation_steps)
+        setter(self, "max_lora_rank", max_lora_rank)
         setter(self, "footnotes", footnotes)
         setter(self, "note", note)
 
@@ -117,6 +152,17 @@ class ServerlessModel(Frozen):
         "embedding_dimension",
         "max_doc_size_tokens",
         "max_docs",
+        "input_price",
+        "cached_input_price",
+        "output_price",
+        "token_price",
+        "price_per_megapixel",
+        "price_per_video",
+        "price",
+        "function_calling",
+        "structured_outputs",
+        "modality",
+        "resolution_duration",
         "endpoint",
         "footnotes",
         "note",
@@ -134,25 +180,71 @@ class ServerlessModel(Frozen):
         "embedding_dimension",
         "max_doc_size_tokens",
         "max_docs",
+        "input_price",
+        "cached_input_price",
+        "output_price",
+        "token_price",
+        "price_per_megapixel",
+        "price_per_video",
+        "price",
+        "function_calling",
+        "structured_outputs",
+        "modality",
+        "resolution_duration",
         "endpoint",
         "footnotes",
         "note",
     )
 
+    #: The model id the API takes.
     model: str
+    #: The serverless category (its table).
     category: str
+    #: Who publishes the model, as the docs name them.
     organization: str | None
+    #: The model's display name.
     model_name: str | None
+    #: Longest context the served model accepts.
     context_length: int | None
+    #: Numeric precision the model is served at (FP8, FP16, INT4, …).
     quantization: str | None
+    #: Diffusion steps an image request runs when it names none.
     default_steps: int | None
+    #: Parameter count as published (e.g. 110M).
     model_size: str | None
+    #: Length of the vectors an embedding model returns.
     embedding_dimension: int | None
+    #: Longest document a rerank request may hold.
     max_doc_size_tokens: int | None
+    #: Most documents one rerank request may hold.
     max_docs: int | None
+    #: Price of input tokens.
+    input_price: str | None
+    #: Price of input tokens served from the prompt cache.
+    cached_input_price: str | None
+    #: Price of output tokens.
+    output_price: str | None
+    #: Price of tokens processed, for models priced by tokens in alone (embedding, moderation).
+    token_price: str | None
+    #: Price of one generated megapixel at the default steps.
+    price_per_megapixel: str | None
+    #: Price of one generated video at the published resolution and duration.
+    price_per_video: str | None
+    #: Price with the unit it is charged per (characters, audio minutes).
+    price: str | None
+    #: Whether the model accepts tools (function calling).
+    function_calling: bool | None
+    #: Whether the model can be held to a JSON schema (structured outputs).
+    structured_outputs: bool | None
+    #: What an audio model turns into what (Text-to-Speech, Speech-to-Text).
+    modality: str | None
+    #: Resolution and length of a generated video, as published (720p / 5s).
+    resolution_duration: str | None
     #: The API endpoint the docs name for the category, if any.
     endpoint: str | None
+    #: Fields whose published cell carried a footnote mark.
     footnotes: tuple[str, ...]
+    #: A maintainer's note on the row, if any.
     note: str | None
 
     def __init__(
@@ -168,6 +260,17 @@ class ServerlessModel(Frozen):
         embedding_dimension: int | None,
         max_doc_size_tokens: int | None,
         max_docs: int | None,
+        input_price: str | None,
+        cached_input_price: str | None,
+        output_price: str | None,
+        token_price: str | None,
+        price_per_megapixel: str | None,
+        price_per_video: str | None,
+        price: str | None,
+        function_calling: bool | None,
+        structured_outputs: bool | None,
+        modality: str | None,
+        resolution_duration: str | None,
         endpoint: str | None,
         footnotes: tuple[str, ...] = (),
         note: str | None = None,
@@ -184,6 +287,17 @@ class ServerlessModel(Frozen):
         setter(self, "embedding_dimension", embedding_dimension)
         setter(self, "max_doc_size_tokens", max_doc_size_tokens)
         setter(self, "max_docs", max_docs)
+        setter(self, "input_price", input_price)
+        setter(self, "cached_input_price", cached_input_price)
+        setter(self, "output_price", output_price)
+        setter(self, "token_price", token_price)
+        setter(self, "price_per_megapixel", price_per_megapixel)
+        setter(self, "price_per_video", price_per_video)
+        setter(self, "price", price)
+        setter(self, "function_calling", function_calling)
+        setter(self, "structured_outputs", structured_outputs)
+        setter(self, "modality", modality)
+        setter(self, "resolution_duration", resolution_duration)
         setter(self, "endpoint", endpoint)
         setter(self, "footnotes", footnotes)
         setter(self, "note", note)
@@ -210,11 +324,17 @@ class LoraBase(Frozen):
         "note",
     )
 
+    #: The model id the API takes.
     model: str
+    #: Who publishes the model, as the docs name them.
     organization: str
+    #: The model's display name.
     model_name: str
+    #: Numeric precision the model is served at (FP8, FP16, INT4, …).
     quantization: str
+    #: Fields whose published cell carried a footnote mark.
     footnotes: tuple[str, ...]
+    #: A maintainer's note on the row, if any.
     note: str | None
 
     def __init__(
@@ -301,3 +421,38 @@ class TableInfo(Frozen):
         setter(self, "method", method)
         setter(self, "category", category)
         setter(self, "row_count", row_count)
+
+
+#: (field, label) of the fine-tuning limits `together-catalog show` and `list` tabulate.
+FINETUNE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("context_length_sft", "context SFT"),
+    ("context_length_dpo", "context DPO"),
+    ("max_batch_size_sft", "max batch SFT"),
+    ("max_batch_size_dpo", "max batch DPO"),
+    ("min_batch_size", "min batch"),
+    ("training_precision", "precision"),
+    ("gradient_accumulation_steps", "grad accum"),
+    ("max_lora_rank", "max LoRA rank"),
+)
+
+#: (field, label) of the serverless facts they tabulate, besides category and endpoint.
+SERVERLESS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("context_length", "context"),
+    ("quantization", "quantization"),
+    ("default_steps", "default steps"),
+    ("model_size", "size"),
+    ("embedding_dimension", "embedding dim"),
+    ("max_doc_size_tokens", "max doc tokens"),
+    ("max_docs", "max docs"),
+    ("input_price", "input $/1M"),
+    ("cached_input_price", "cached input $/1M"),
+    ("output_price", "output $/1M"),
+    ("token_price", "$/1M tokens"),
+    ("price_per_megapixel", "$/MP"),
+    ("price_per_video", "$/video"),
+    ("price", "price"),
+    ("function_calling", "tools"),
+    ("structured_outputs", "JSON mode"),
+    ("modality", "modality"),
+    ("resolution_duration", "resolution / duration"),
+)

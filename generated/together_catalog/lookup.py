@@ -3,14 +3,16 @@
 """Lookups over the generated tables: limits by id, ids by capability, serverless records.
 
 Every lookup is a plain dict access on data built at import, so a hit costs well under a
-microsecond; only a miss does extra work (ranking the closest ids for the error message).
-Lists are tuples in the docs' row order, so output is stable and matches what Together
-publishes.
+microsecond; only a miss does extra work: a `RetiredModelError` when the table once listed
+the id (the retired rows are imported then), else ranking the closest ids for the
+`UnknownModelError` message. Lists are tuples in the docs' row order, so output is stable and
+matches what Together publishes.
 """
 
 from __future__ import annotations
 
 from together_catalog._data import (
+    CONTACT_ONLY_PREFIXES,
     FULL,
     LORA,
     LORA_BASES,
@@ -37,6 +39,8 @@ __all__ = [
     "FineTuneMethod",
     "ServerlessLoraAnswer",
     "all_model_ids",
+    "contact_only_prefix",
+    "data_as_of",
     "fine_tunable_models",
     "fine_tuning_methods",
     "finetune_limits",
@@ -57,6 +61,7 @@ __all__ = [
     "serverless_models",
     "serverless_table_id",
     "table_info",
+    "table_title",
 ]
 
 
@@ -157,11 +162,58 @@ def _listed_in(model: str) -> tuple[str, ...]:
     return tuple(tables)
 
 
-def unknown(model: object, pool: tuple[str, ...] | list[str], where: str) -> UnknownModelError:
-    """The error for a miss: closest ids from `pool`, plus the tables that do list it."""
+def contact_only_prefix(model: str) -> str | None:
+    """The contact-only family prefix `model` belongs to, whatever its case, and with or
+    without its namespace ("Meta-Llama-3.1-405B-Instruct"); None when it belongs to none."""
+    folded = model.casefold()
+    name = folded.rpartition("/")[2]
+    for prefix in CONTACT_ONLY_PREFIXES:
+        family = prefix.casefold()
+        if folded.startswith(family) or name.startswith(family.rpartition("/")[2]):
+            return prefix
+    return None
+
+
+def contact_only_hint(prefix: str) -> str:
+    return (
+        f"models starting with {prefix!r} are fine-tuned only by arrangement with "
+        "Together's sales team, not through the API"
+    )
+
+
+def table_title(table: str) -> str:
+    """How messages name a catalog table: "the LoRA fine-tuning table (finetune-lora)"."""
+    info = TABLES[table]
+    title = _METHOD_TITLE.get(info.method or "")
+    if info.kind == "finetune" and title is not None:
+        return f"the {title} table ({table})"
+    if info.kind == "serverless":
+        return f"the serverless {info.category} table ({table})"
+    return f"the serverless LoRA base list ({table})"
+
+
+def unknown(
+    model: object,
+    pool: tuple[str, ...] | list[str],
+    where: str,
+    *,
+    fine_tuning: bool = False,
+    tables: tuple[str, ...] = (),
+) -> UnknownModelError:
+    """The error for a miss: a RetiredModelError when one of `tables` (those searched)
+    retired the id; else closest ids from `pool`, plus the tables that do list it; for a
+    fine-tuning lookup of a contact-only family, a hint saying so instead of suggestions."""
     if not isinstance(model, str):
         return UnknownModelError(repr(model), (), where + " (model ids are strings)")
-    return UnknownModelError(model, closest_ids(model, pool), where, _listed_in(model))
+    if tables:
+        from together_catalog.retired import retired_error
+
+        retired = retired_error(model, tables, _listed_in(model))
+        if retired is not None:
+            return retired
+    prefix = contact_only_prefix(model) if fine_tuning else None
+    hint = contact_only_hint(prefix) if prefix is not None else None
+    return UnknownModelError(model, closest_ids(model, pool), where, _listed_in(model), hint)
 
 
 def finetune_limits(model: str, method: FineTuneMethod = "lora") -> FineTuneLimits:
@@ -171,8 +223,10 @@ def finetune_limits(model: str, method: FineTuneMethod = "lora") -> FineTuneLimi
     except KeyError:
         if method not in _BY_METHOD:
             raise _unknown_method(method) from None
-        where = f"the {_METHOD_TITLE[method]} table ({_TABLE_OF_METHOD[method]})"
-        raise unknown(model, tuple(_BY_METHOD[method]), where) from None
+        table = _TABLE_OF_METHOD[method]
+        where = f"the {_METHOD_TITLE[method]} table ({table})"
+        pool = tuple(_BY_METHOD[method])
+        raise unknown(model, pool, where, fine_tuning=True, tables=(table,)) from None
     except TypeError:  # unhashable id
         raise unknown(model, (), "the fine-tuning tables") from None
 
@@ -185,7 +239,19 @@ def job_limits(model: str, *, lora: bool | None = None) -> FineTuneLimits:
     except (KeyError, TypeError):
         method = "full" if lora is False else "lora"
         where = f"the {_METHOD_TITLE[method]} table ({_TABLE_OF_METHOD[method]})"
-        raise unknown(model, tuple(rows), where) from None
+        tables = job_tables(lora)
+        raise unknown(model, tuple(rows), where, fine_tuning=True, tables=tables) from None
+
+
+def job_tables(lora: object) -> tuple[str, ...]:
+    """The tables a job's row comes from, with the SDK's `lora` flag: the Full table for
+    False, the LoRA table (then the long-context one) for None or True, and every fine-tuning
+    table for anything else."""
+    if lora is False:
+        return (_TABLE_OF_METHOD["full"],)
+    if lora is None or lora is True:
+        return tuple(_TABLE_OF_METHOD[m] for m in ("lora", "lora_long_context"))
+    return tuple(_TABLE_OF_METHOD[m] for m in FINETUNE_METHODS)
 
 
 def fine_tuning_methods(model: str) -> tuple[FineTuneMethod, ...]:
@@ -242,7 +308,9 @@ def serverless_model(model: str, category: str | None = None) -> ServerlessModel
         try:
             return _SERVERLESS_BY_ID[model][0]
         except (KeyError, TypeError):
-            raise unknown(model, tuple(_SERVERLESS_BY_ID), "the serverless tables") from None
+            tables = tuple(_TABLE_OF_CATEGORY.values())
+            pool = tuple(_SERVERLESS_BY_ID)
+            raise unknown(model, pool, "the serverless tables", tables=tables) from None
     try:
         rows = SERVERLESS[category]
     except (KeyError, TypeError):
@@ -250,8 +318,9 @@ def serverless_model(model: str, category: str | None = None) -> ServerlessModel
     try:
         return rows[model]
     except (KeyError, TypeError):
-        where = f"the serverless {category} table ({_TABLE_OF_CATEGORY[category]})"
-        raise unknown(model, tuple(rows), where) from None
+        table = _TABLE_OF_CATEGORY[category]
+        where = f"the serverless {category} table ({table})"
+        raise unknown(model, tuple(rows), where, tables=(table,)) from None
 
 
 def recommended_model(category: str) -> str | None:
@@ -269,7 +338,9 @@ def lora_base(model: str) -> LoraBase:
     try:
         return LORA_BASES[model]
     except (KeyError, TypeError):
-        raise unknown(model, tuple(LORA_BASES), "the serverless LoRA base list") from None
+        where = "the serverless LoRA base list"
+        tables = (lora_base_table_id(),)
+        raise unknown(model, tuple(LORA_BASES), where, tables=tables) from None
 
 
 def is_serverless_lora_base(model: str) -> bool:
@@ -341,3 +412,19 @@ def table_info(table: str) -> TableInfo:
         return TABLES[table]
     except (KeyError, TypeError):
         raise ValueError(f"unknown table {table!r}; expected one of {list(TABLES)}") from None
+
+
+def data_as_of() -> dict[str, str]:
+    """Each docs page the catalog was read from -> the ISO date of its snapshot (the date the
+    rows shown for it were published as of), pages in catalog order.
+
+    A table the docs dropped, kept for its retired rows alone, does not date its page; a page
+    of such tables alone is dated by them. Should the others disagree, the oldest wins."""
+    listing = {info.page for info in TABLES.values() if info.row_count}
+    pages: dict[str, str | None] = dict.fromkeys(info.page for info in TABLES.values())
+    for info in TABLES.values():
+        if info.row_count or info.page not in listing:
+            known = pages[info.page]
+            if known is None or info.snapshot < known:
+                pages[info.page] = info.snapshot
+    return {page: date for page, date in pages.items() if date is not None}

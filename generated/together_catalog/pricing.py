@@ -2,11 +2,11 @@
 # Regenerate with: make generate
 """Arithmetic the docs state in prose: effective batch size and the FLUX image price.
 
-Prices are the caller's: the catalog does not publish them (they change more often than the
-tables), so `image_cost` takes the price per megapixel and applies the documented formula.
-It computes in Decimal when given a Decimal price (for billing code that must not round) and
-in float otherwise; `decimal` is not imported here (a Decimal price means the caller already
-imported it), which keeps it out of the package's import time.
+`image_cost` applies the documented per-megapixel formula at the model's published price
+(an exact Decimal, see `together_catalog.prices`), or at a price the caller passes: in
+Decimal when given a Decimal price (for billing code that must not round), in float
+otherwise. `decimal` is imported only when a published price is read (a Decimal price passed
+in means the caller already imported it), which keeps it out of the package's import time.
 """
 
 from __future__ import annotations
@@ -43,9 +43,17 @@ def _positive_int(name: str, value: object) -> int:
     return value
 
 
-def gradient_accumulation_steps(batch_size: int) -> int:
-    """Steps a job accumulates gradients over: 8 at batch size 1 (per the docs), else 1."""
+def gradient_accumulation_steps(
+    batch_size: int, *, model: str | None = None, lora: bool | None = None
+) -> int:
+    """Steps a job accumulates gradients over: the model's published Grad accum when its
+    job row (see `job_limits`) publishes one, else the docs' rule: 8 at batch size 1, else 1.
+    """
     batch = _positive_int("batch_size", batch_size)
+    if model is not None:
+        published = job_limits(model, lora=lora).gradient_accumulation_steps
+        if published is not None:
+            return published
     return GRADIENT_ACCUMULATION_STEPS if batch == GRADIENT_ACCUMULATION_BATCH_SIZE else 1
 
 
@@ -58,9 +66,11 @@ def effective_batch_size(
 ) -> int:
     """Examples per optimizer step: batch size x gradient accumulation steps.
 
-    A batch size of 1 runs with gradient accumulation, so it trains like a batch of 8.
-    "max" resolves to the model's max batch size for the method, so `model` is then needed
-    (an unknown model raises UnknownModelError).
+    With `model`, the accumulation is the model's published Grad accum where its job row
+    publishes one; otherwise the documented rule: a batch size of 1 runs with gradient
+    accumulation 8, so it trains like a batch of 8, any other with none. "max" resolves to
+    the model's max batch size for the method, so `model` is then needed. An unknown model
+    raises UnknownModelError.
     """
     if batch_size == "max":
         if model is None:
@@ -71,17 +81,18 @@ def effective_batch_size(
         batch = row.max_batch_size_sft if training_method == "sft" else row.max_batch_size_dpo
     else:
         batch = _positive_int("batch_size", batch_size)
-    return batch * gradient_accumulation_steps(batch)
+    return batch * gradient_accumulation_steps(batch, model=model, lora=lora)
 
 
 def image_default_steps(model: str) -> int:
     """Default steps of a model the per-megapixel formula applies to; ValueError otherwise."""
     record = SERVERLESS.get("image", {}).get(model)
     if record is None:
-        from together_catalog.lookup import unknown
+        from together_catalog.lookup import serverless_table_id, unknown
 
         known = tuple(SERVERLESS.get("image", {}))
-        raise unknown(model, known, "the serverless image table")
+        tables = (serverless_table_id("image"),) if "image" in SERVERLESS else ()
+        raise unknown(model, known, "the serverless image table", tables=tables)
     if not model.startswith(IMAGE_PRICING_PREFIX) or model in IMAGE_PRICING_EXCLUDED:
         raise ValueError(
             f"{model} is not priced per megapixel and step by the documented formula "
@@ -106,7 +117,7 @@ if TYPE_CHECKING:  # the overloads are for type checkers; `typing.overload` stay
         *,
         width: int,
         height: int,
-        price_per_megapixel: Decimal,
+        price_per_megapixel: Decimal | None = None,
         steps: int | None = None,
     ) -> Decimal: ...
     @overload
@@ -125,17 +136,30 @@ def image_cost(
     *,
     width: int,
     height: int,
-    price_per_megapixel: float | Decimal,
+    price_per_megapixel: float | Decimal | None = None,
     steps: int | None = None,
 ) -> float | Decimal:
     """Price of one FLUX image: MP x price per MP, x (steps / default steps) above the default.
 
+    `price_per_megapixel` None (the default) is the model's published price per MP, and
+    the cost an exact Decimal; PriceNotPublishedError (a ValueError) when it publishes none.
     `steps` None means the model's default. A model outside the formula (not FLUX, FLUX pro,
     or without default steps) raises ValueError; an unknown id raises UnknownModelError.
     """
     default = image_default_steps(model)
     used = default if steps is None else _positive_int("steps", steps)
     pixels = _positive_int("width", width) * _positive_int("height", height)
+    if price_per_megapixel is None:
+        from together_catalog.prices import price  # deferred: it imports decimal
+
+        published = price(model, "image").per_megapixel
+        if published is None:
+            from together_catalog.errors import PriceNotPublishedError
+
+            raise PriceNotPublishedError(
+                model, ("price_per_megapixel",), "image", "price per megapixel"
+            )
+        price_per_megapixel = published.amount
     decimal = sys.modules.get("decimal")
     if decimal is not None and isinstance(price_per_megapixel, decimal.Decimal):
         if price_per_megapixel < 0:

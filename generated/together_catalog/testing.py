@@ -8,11 +8,14 @@ the package imports this module, so applications never pay for Hypothesis.
 Requests are dicts of the keyword arguments `check_finetune_request` (and the Together SDK's
 `client.fine_tuning.create`) take; a key left out means the default. Limits are drawn from the
 published rows with their boundaries (min, max, and one past each) weighted in, since that is
-where request builders go wrong.
+where request builders go wrong. A valid request starts from a model, or (now and then) from a
+checkpoint alone.
 
 - ``valid_finetune_requests()``: requests the validator accepts.
 - ``invalid_finetune_requests(codes=None)``: ``TaggedRequest(request, code)`` pairs; the
-  request breaks the rule `code` names (it may break others too).
+  request breaks the rule `code` names (it may break others too). ``invalid_codes()`` lists
+  the codes the current data can produce (``retired-model`` needs retired fine-tuning rows,
+  ``lora-rank-too-large`` a published Max LoRA rank).
 - ``fine_tunable_models(method=None)``, ``serverless_models(category=None)``: catalog ids.
 """
 
@@ -33,7 +36,9 @@ from together_catalog._records import FineTuneLimits
 from together_catalog.lookup import (
     FINETUNE_METHODS,
     LORA_JOB,
+    contact_only_prefix,
     finetune_limits,
+    job_tables,
 )
 from together_catalog.lookup import (
     fine_tunable_models as _fine_tunable_ids,
@@ -41,7 +46,7 @@ from together_catalog.lookup import (
 from together_catalog.lookup import (
     serverless_models as _serverless_ids,
 )
-from together_catalog.validate import CODES
+from together_catalog.validate import CODES, VISION_MODEL_SUFFIX
 
 __all__ = [
     "TaggedRequest",
@@ -122,8 +127,15 @@ def _job(draw: st.DrawFn) -> tuple[Request, FineTuneLimits, str]:
     return request, rows[model], method or "sft"
 
 
+def _rank(row: FineTuneLimits) -> st.SearchStrategy[int]:
+    """A valid lora_r: up to the published max rank (64 when none is published)."""
+    return _bounded(1, row.max_lora_rank if row.max_lora_rank is not None else 64)
+
+
 @st.composite
 def _valid(draw: st.DrawFn) -> Request:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(_from_checkpoint())
     request, row, method = draw(_job())
     max_batch, context = _columns(row, method)
     choices: list[st.SearchStrategy[object]] = [st.just("max"), st.just(None)]
@@ -135,9 +147,33 @@ def _valid(draw: st.DrawFn) -> Request:
     length = draw(st.one_of(st.none(), _bounded(1, context)))
     if length is not None:
         request["max_seq_length"] = length
-    checkpoint = draw(st.one_of(st.none(), _CHECKPOINTS))
-    if checkpoint is not None:
-        request["from_checkpoint"] = checkpoint
+    rank = draw(st.one_of(st.none(), _rank(row)))
+    if rank is not None:
+        request["lora_r"] = rank
+    steps = draw(st.one_of(st.none(), _bounded(0, 16)))
+    if steps is not None:
+        request["gradient_accumulation_steps"] = steps
+    vision = draw(st.sampled_from((None, False, True)))
+    if vision is False or (vision and row.model.endswith(VISION_MODEL_SUFFIX)):
+        request["train_vision"] = vision
+    return request
+
+
+@st.composite
+def _from_checkpoint(draw: st.DrawFn) -> Request:
+    """A job continuing a checkpoint: no model, so only types and plain bounds apply."""
+    request: Request = {"model": None, "from_checkpoint": draw(_CHECKPOINTS)}
+    for key, values in (
+        ("lora", st.sampled_from((None, True, False))),
+        ("training_method", st.sampled_from(("sft", "dpo"))),
+        ("batch_size", st.one_of(st.just("max"), st.integers(1, 64))),
+        ("max_seq_length", st.integers(1, 131072)),
+        ("lora_r", st.integers(1, 256)),
+        ("gradient_accumulation_steps", st.integers(0, 16)),
+        ("train_vision", st.booleans()),
+    ):
+        if draw(st.booleans()):
+            request[key] = draw(values)
     return request
 
 
@@ -149,11 +185,30 @@ def valid_finetune_requests() -> st.SearchStrategy[Request]:
 # --- one strategy per violation code ------------------------------------------------------
 
 
+def _retired_jobs() -> list[tuple[str, object]]:
+    """(model, lora flag) of jobs on a model the job's own table retired (None: key left out)."""
+    from together_catalog.retired import retired_models
+
+    gone = retired_models()
+    return [
+        (r.model, flag)
+        for rows, flags in _MODES
+        for flag in flags
+        for r in gone
+        if r.table in job_tables(flag) and r.model not in rows
+    ]
+
+
+_RETIRED_JOBS = _retired_jobs()
+_RETIRED_IDS = frozenset(model for model, _ in _RETIRED_JOBS)
+
+
 def _unlisted(model: str) -> bool:
     return (
         model not in LORA_JOB
         and model not in FULL
-        and not any(model.startswith(p) for p in CONTACT_ONLY_PREFIXES)
+        and model not in _RETIRED_IDS
+        and contact_only_prefix(model) is None
     )
 
 
@@ -192,6 +247,17 @@ def _contact_only(draw: st.DrawFn) -> TaggedRequest:
 
 
 @st.composite
+def _retired_model(draw: st.DrawFn) -> TaggedRequest:
+    model, flag = draw(st.sampled_from(_RETIRED_JOBS))
+    request: Request = {"model": model}
+    if flag is not None:
+        request["lora"] = flag
+    if draw(st.booleans()):
+        request["training_method"] = draw(st.sampled_from(("sft", "dpo")))
+    return TaggedRequest(request, "retired-model")
+
+
+@st.composite
 def _wrong_method(draw: st.DrawFn) -> TaggedRequest:
     lora_only = [m for m in LORA_JOB if m not in FULL]
     full_only = [m for m in FULL if m not in LORA_JOB]
@@ -225,9 +291,34 @@ def _length_too_large(draw: st.DrawFn) -> TaggedRequest:
     return TaggedRequest(request, "max-seq-length-too-large")
 
 
+@st.composite
+def _rank_too_large(draw: st.DrawFn) -> TaggedRequest:
+    ranked = [r for r in LORA_JOB.values() if r.max_lora_rank is not None]
+    row = draw(st.sampled_from(ranked))
+    assert row.max_lora_rank is not None
+    high = row.max_lora_rank + 1
+    request: Request = {"model": row.model, "lora_r": draw(_bounded(high, high + 1000))}
+    if draw(st.booleans()):
+        request["lora"] = True
+    return TaggedRequest(request, "lora-rank-too-large")
+
+
+@st.composite
+def _vision_not_supported(draw: st.DrawFn) -> TaggedRequest:
+    request, row, _ = draw(_job())
+    if row.model.endswith(VISION_MODEL_SUFFIX):
+        request["model"] = draw(
+            st.sampled_from([m for m in LORA_JOB if not m.endswith(VISION_MODEL_SUFFIX)])
+        )
+        request.pop("lora", None)
+    request["train_vision"] = True
+    return TaggedRequest(request, "vision-not-supported")
+
+
 def _by_code() -> dict[str, st.SearchStrategy[TaggedRequest]]:
     strategies: dict[str, st.SearchStrategy[TaggedRequest]] = {
         "unknown-model": _unknown_model(),
+        "model-and-checkpoint": _with("from_checkpoint", _CHECKPOINTS, "model-and-checkpoint"),
         "invalid-lora-type": _with(
             "lora", st.sampled_from((0, 1, "true", "false", 1.0, "yes")), "invalid-lora-type"
         ),
@@ -257,14 +348,41 @@ def _by_code() -> dict[str, st.SearchStrategy[TaggedRequest]]:
             "max-seq-length-too-small",
         ),
         "max-seq-length-too-large": _length_too_large(),
+        "invalid-lora-r-type": _with(
+            "lora_r", st.sampled_from(("8", 8.5, True, b"8", [8])), "invalid-lora-r-type"
+        ),
+        "lora-rank-too-small": _with(
+            "lora_r", st.one_of(st.just(0), st.integers(max_value=0)), "lora-rank-too-small"
+        ),
+        "invalid-gradient-accumulation-steps-type": _with(
+            "gradient_accumulation_steps",
+            st.sampled_from(("8", 2.5, True, b"1")),
+            "invalid-gradient-accumulation-steps-type",
+        ),
+        "gradient-accumulation-steps-too-small": _with(
+            "gradient_accumulation_steps",
+            st.one_of(st.just(-1), st.integers(max_value=-1)),
+            "gradient-accumulation-steps-too-small",
+        ),
+        "invalid-train-vision-type": _with(
+            "train_vision",
+            st.sampled_from((None, 0, 1, "true", "false")),
+            "invalid-train-vision-type",
+        ),
         "invalid-from-checkpoint-type": _with(
             "from_checkpoint",
             st.sampled_from((5, 0.5, b"ft-1", ["ft-1"], True)),
             "invalid-from-checkpoint-type",
         ),
     }
+    if any(not m.endswith(VISION_MODEL_SUFFIX) for m in LORA_JOB):
+        strategies["vision-not-supported"] = _vision_not_supported()
+    if any(r.max_lora_rank is not None for r in LORA_JOB.values()):
+        strategies["lora-rank-too-large"] = _rank_too_large()
     if CONTACT_ONLY_PREFIXES:
         strategies["contact-only"] = _contact_only()
+    if _RETIRED_JOBS:
+        strategies["retired-model"] = _retired_model()
     if any(m not in FULL for m in LORA_JOB) or any(m not in LORA_JOB for m in FULL):
         strategies["not-fine-tunable-with-method"] = _wrong_method()
     return {code: strategies[code] for code in CODES if code in strategies}

@@ -24,8 +24,10 @@ as `scene` and `fast_cli`.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -142,10 +144,12 @@ def scene_fixture(tmp_path_factory: pytest.TempPathFactory) -> Scene:
     old_files[RETIRED] = f"<!-- {GENERATED_BY} from an older template; do not edit. -->\n"
     write_tree(old_files, root / "pristine")
     for name in ("finetune-lora", "finetune-full", "finetune-lora-long-context"):  # one page
+        # Each table a day later (a retired row's last_seen stays at or before its table's).
         path = catalog / f"{name}.yaml"
         text = path.read_text(encoding="utf-8")
-        assert text.count("  snapshot: 2026-11-23\n") == 1, name
-        path.write_text(text.replace("snapshot: 2026-11-23", "snapshot: 2026-11-22"), "utf-8")
+        (date,) = re.findall(r"^  snapshot: ([0-9]{4}-[0-9]{2}-[0-9]{2})$", text, flags=re.M)
+        later = dt.date.fromisoformat(date) + dt.timedelta(days=1)
+        path.write_text(text.replace(f"  snapshot: {date}\n", f"  snapshot: {later}\n"), "utf-8")
     loaded = load_catalog(catalog)
     new_files = render_all(loaded)
     assert new_files.keys() != old_files.keys()

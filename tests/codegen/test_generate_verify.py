@@ -18,6 +18,8 @@ def test_a_wrong_value_built_by_the_context_is_caught(
 
     def off_by_one(table: object) -> tuple[context.Record, ...]:
         records = real(table)  # type: ignore[arg-type]
+        if not records:  # a table with retired rows only (long-context since 2026)
+            return records
         first = records[0]
         fields = tuple(
             (name, value + 1 if name == "max_batch_size_dpo" else value)

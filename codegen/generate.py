@@ -14,7 +14,6 @@ import os
 import shutil
 import sys
 import tempfile
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,13 +23,11 @@ from catalog import yamlio
 from catalog.contents import Catalog
 from catalog.load import ROOT
 from codegen import changes, context, history, schemas, site, swap
-from codegen.render import GENERATED_BY, TEMPLATES_DIR, RenderError, environment, render
+from codegen.render import GENERATED_BY, TEMPLATES_DIR, RenderError, environment, fit_lines, render
 
 OUT_DIR = ROOT / "generated"
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
 PACKAGE = "together_catalog"
-#: Generated Python lines wider than this get a `noqa: E501` (ruff's configured limit).
-LINE_LENGTH = 100
 #: Files and folders in the output tree that are not ours to compare (interpreter caches).
 IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
 
@@ -42,33 +39,6 @@ class GenerateError(Exception):
 
 
 # --- rendering ---------------------------------------------------------------------------
-
-
-def _width(line: str) -> int:
-    """Display width as ruff measures it (wide East Asian characters count twice)."""
-    return sum(
-        0
-        if unicodedata.combining(ch)
-        else 2
-        if unicodedata.east_asian_width(ch) in {"W", "F"}
-        else 1
-        for ch in line
-    )
-
-
-def _overlong(line: str) -> bool:
-    """Whether ruff's E501 flags the line (it spares a single word and a trailing URL)."""
-    width = _width(line)
-    chunks = line.split()
-    if width <= LINE_LENGTH or len(chunks) < 2:
-        return False
-    return not ("://" in chunks[-1] and width - _width(chunks[-1]) <= LINE_LENGTH)
-
-
-def _fit(text: str) -> str:
-    """Mark lines that only a long value makes overlong, so ruff accepts them as data."""
-    lines = text.split("\n")
-    return "\n".join(line + "  # noqa: E501" if _overlong(line) else line for line in lines)
 
 
 def _typing_imports(families: list[context.IdFamily]) -> list[str]:
@@ -117,10 +87,10 @@ def render_all(
                 finetune_columns=ctx.finetune_columns,
                 serverless_columns=ctx.serverless_columns,
             )
-            files[current] = _fit(text)
+            files[current] = fit_lines(text)
         for rel, make in history.outputs(catalog, templates):  # retired rows, changelog
             current = rel
-            files[rel] = _fit(make())
+            files[rel] = fit_lines(make())
         files[f"{PACKAGE}/py.typed"] = ""  # PEP 561 marker; must stay empty
         for rel, text in _runtime_files(env, runtime):
             current = rel
@@ -344,6 +314,19 @@ def unchecked(catalog: Catalog) -> str | None:
     )
 
 
+def _up_to_date(files: Files, target: Path) -> bool:
+    """Whether writing would change nothing, after what `write_tree` does first: undo an
+    interrupted run and refuse a target it must not replace (so a read-only or foreign
+    folder is refused even when current). Then the tree and its timestamps are left alone."""
+    out = target.resolve()
+    for line in swap.recover(out):
+        print(f"generate: {line}", file=sys.stderr)
+    if not out.is_dir():
+        return False
+    _refuse(files, out)
+    return not differences(files, out)
+
+
 def run_generate(
     catalog: Catalog,
     check: bool,
@@ -383,6 +366,9 @@ def run_generate(
         print(f"{target} is current ({len(files)} files)")
         return 0
     try:
+        if _up_to_date(files, target):
+            print(f"{target} is up to date ({len(files)} files)")
+            return 0
         write_tree(files, target)
     except GenerateError as exc:
         print(f"generate: error: {exc}", file=sys.stderr)

@@ -43,6 +43,37 @@ def header(
     return f"{made} from {source}; do not edit.{sep}Regenerate with: {regenerate}"
 
 
+#: Generated Python lines wider than this get a `noqa: E501` (ruff's configured limit).
+LINE_LENGTH = 100
+
+
+def display_width(text: str) -> int:
+    """Width as ruff measures a line (wide East Asian characters count twice)."""
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in {"W", "F"}
+        else 1
+        for ch in text
+    )
+
+
+def _overlong(line: str) -> bool:
+    """Whether ruff's E501 flags the line (it spares a single word and a trailing URL)."""
+    width = display_width(line)
+    chunks = line.split()
+    if width <= LINE_LENGTH or len(chunks) < 2:
+        return False
+    return not ("://" in chunks[-1] and width - display_width(chunks[-1]) <= LINE_LENGTH)
+
+
+def fit_lines(text: str) -> str:
+    """Mark lines that only a long value makes overlong, so ruff accepts them as data."""
+    lines = text.split("\n")
+    return "\n".join(line + "  # noqa: E501" if _overlong(line) else line for line in lines)
+
+
 class RenderError(Exception):
     """A value that has no safe spelling in the target language."""
 

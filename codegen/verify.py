@@ -14,7 +14,7 @@ from typing import Any
 
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, ServerlessTable, Table
-from codegen import context, history, schemas, site
+from codegen import context, history_check, schemas, site_check
 from codegen.records import record_classes
 from scrapers.parse import ScrapeError, parse_text
 
@@ -280,7 +280,7 @@ def check_python(catalog: Catalog, files: Files) -> None:
 
 def check_site(catalog: Catalog, files: Files) -> None:
     """The catalog browser's embedded data parses back as the catalog's rows (codegen/site.py)."""
-    problem = site.check_site(catalog, files)
+    problem = site_check.check_site(catalog, files)
     if problem is not None:
         raise VerifyError(problem)
 
@@ -289,7 +289,7 @@ def check_history(catalog: Catalog, files: Files) -> None:
     """`_retired.py` and `_history.py` read back (with `ast`, never executed) as the catalog's
     retired rows, with successors by the rule, and as catalog/changelog.yaml, model by model
     (codegen/history.py)."""
-    problem = history.check_generated(catalog, files)
+    problem = history_check.check_generated(catalog, files)
     if problem is not None:
         raise VerifyError(problem)
 

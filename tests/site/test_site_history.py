@@ -29,7 +29,7 @@ from catalog.models import (
     Table,
 )
 from codegen.generate import render_all
-from codegen.site import embedded_data
+from codegen.site_check import embedded_data
 from tests.site.browser import open_page, write_site
 
 GONE = "acme/Gone-7B-Instruct"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from together_catalog import _checks, _limits, errors
 
 from catalog.contents import Catalog
-from codegen import site
+from codegen import site, site_check
 from codegen.generate import RUNTIME_DIR, GenerateError, render_all
 from codegen.render import TEMPLATES_DIR, RenderError
 from codegen.verify import VerifyError, check_site
@@ -103,7 +103,7 @@ def test_a_runtime_without_a_constant_stops_generation(tmp_path: Path, catalog: 
 def test_the_data_carries_every_table_and_the_checker_rows(
     catalog: Catalog, generated_files: dict[str, str]
 ) -> None:
-    data = site.embedded_data(generated_files[site.INDEX])
+    data = site_check.embedded_data(generated_files[site.INDEX])
     assert [t["id"] for t in data["tables"]] == list(catalog.tables)
     assert data["model_count"] == len(site.current_models(catalog))
     rows = dict(data["checker"]["rows"])

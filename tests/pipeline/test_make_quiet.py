@@ -61,17 +61,22 @@ def test_check_prints_one_summary_line_when_everything_passes_or_is_waived() -> 
     (line,) = _check()
     assert re.fullmatch(
         rf"ok: {len(RULES)} rules, 0 unwaived violations, \d+ waived"
-        r"( \(listed with --verbose\))?, 0 stale waivers",
+        r"( \(listed with --verbose\))?, 0 stale waivers(, \d+ on retired rows)?",
         line,
     )
 
 
 def test_check_verbose_lists_the_waived_violations() -> None:
+    """--verbose adds a line per waived violation and per historical waiver (a waived row the
+    docs no longer list), as many of each as the summary counts."""
     lines = _check("--verbose")
     waived = [line for line in lines if line.startswith("waived ")]
-    assert len(waived) == len(lines) - 1
+    historical = [line for line in lines if line.startswith("historical ")]
+    assert len(waived) + len(historical) == len(lines) - 1
     count = int(re.search(r"(\d+) waived", lines[-1]).group(1))  # type: ignore[union-attr]
     assert len(waived) == count
+    past = re.search(r"(\d+) on retired rows", lines[-1])
+    assert len(historical) == (int(past.group(1)) if past else 0)
     assert "listed with --verbose" not in lines[-1]
 
 

@@ -15,20 +15,6 @@ from together_catalog.testing import (
     valid_finetune_requests,
 )
 
-QWEN = "Qwen/Qwen3.5-9B"
-LORA_ONLY = next(m for m in _data.LORA if m not in _data.FULL)
-#: A LoRA row whose min batch is above a max batch, when the data has one (the 2025 tables
-#: did, the 2026 ones do not); else any row, and the tests that need one skip.
-NO_WHOLE_BATCH = next(
-    (
-        m
-        for m, r in _data.LORA.items()
-        if r.min_batch_size > min(r.max_batch_size_sft, r.max_batch_size_dpo)
-    ),
-    None,
-)
-NO_WHOLE_BATCH_OR_ANY = NO_WHOLE_BATCH or next(iter(_data.LORA))
-
 
 def test_strategies_cover_every_code_the_data_can_produce() -> None:
     missing = set(tc.CODES) - set(invalid_codes())

@@ -30,7 +30,6 @@ from together_catalog.errors import (
 )
 from together_catalog.lookup import (
     FINETUNE_METHODS,
-    ServerlessLoraAnswer,
     all_model_ids,
     data_as_of,
     fine_tunable_models,
@@ -45,12 +44,12 @@ from together_catalog.lookup import (
     recommended_model,
     serverless_categories,
     serverless_categories_of,
-    serverless_lora_base,
     serverless_lora_bases,
     serverless_model,
     serverless_models,
     table_info,
 )
+from together_catalog.lora_serving import ServerlessLoraAnswer, serverless_lora_base
 from together_catalog.pricing import (
     effective_batch_size,
     gradient_accumulation_steps,

@@ -38,12 +38,12 @@ from together_catalog.lookup import (
     lora_base_table_id,
     lora_models,
     serverless_categories_of,
-    serverless_lora_base,
     serverless_lora_bases,
     serverless_model,
     serverless_table_id,
     unknown,
 )
+from together_catalog.lora_serving import serverless_lora_base
 from together_catalog.retired import RetiredModel, retired_error, retirements
 
 __all__ = ["list_models", "model_history", "retirement_json", "show"]

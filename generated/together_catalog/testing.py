@@ -2,21 +2,13 @@
 # Regenerate with: make generate
 """Hypothesis strategies over the catalog, for property-testing code that builds requests.
 
-Install with the optional extra: ``pip install together-catalog[testing]``. Nothing else in
-the package imports this module, so applications never pay for Hypothesis.
-
-Requests are dicts of the keyword arguments `check_finetune_request` (and the Together SDK's
-`client.fine_tuning.create`) take; a key left out means the default. Limits are drawn from the
-published rows with their boundaries (min, max, and one past each) weighted in, since that is
-where request builders go wrong. A valid request starts from a model, or (now and then) from a
-checkpoint alone.
-
-- ``valid_finetune_requests()``: requests the validator accepts.
-- ``invalid_finetune_requests(codes=None)``: ``TaggedRequest(request, code)`` pairs; the
-  request breaks the rule `code` names (it may break others too). ``invalid_codes()`` lists
-  the codes the current data can produce (``retired-model`` needs retired fine-tuning rows,
-  ``lora-rank-too-large`` a published Max LoRA rank).
-- ``fine_tunable_models(method=None)``, ``serverless_models(category=None)``: catalog ids.
+Install with ``pip install together-catalog[testing]``; nothing else in the package imports
+this module, so applications never pay for Hypothesis. Requests are dicts of the keyword
+arguments of `check_finetune_request` (and the SDK's `client.fine_tuning.create`), a key left
+out meaning the default; limits are drawn with their boundaries (min, max, one past each)
+weighted in, where request builders go wrong. ``invalid_finetune_requests(codes=None)`` gives
+``TaggedRequest(request, code)`` pairs whose request breaks the rule `code` names (maybe
+others too); ``invalid_codes()`` lists the codes the current data can produce.
 """
 
 from __future__ import annotations

@@ -47,7 +47,6 @@ from together_catalog.lookup import (
     serverless_models,
     table_info,
 )
-from together_catalog.lora_serving import ServerlessLoraAnswer, serverless_lora_base
 from together_catalog.pricing import (
     effective_batch_size,
     gradient_accumulation_steps,
@@ -55,6 +54,7 @@ from together_catalog.pricing import (
     image_default_steps,
     megapixels,
 )
+from together_catalog.serving import ServerlessLoraAnswer, serverless_lora_base
 from together_catalog.validate import (
     CODES,
     TRAINING_METHODS,

@@ -41,8 +41,8 @@ from together_catalog.lookup import (
     serverless_table_id,
     unknown,
 )
-from together_catalog.lora_serving import serverless_lora_base
 from together_catalog.retired import RetiredModel, retired_error, retirements
+from together_catalog.serving import serverless_lora_base
 
 __all__ = ["list_models", "model_history", "retirement_json", "show"]
 

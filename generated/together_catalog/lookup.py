@@ -67,10 +67,10 @@ def __getattr__(name: str) -> object:
 
         globals()[name] = FineTuneMethod
         return FineTuneMethod
-    if name in {"ServerlessLoraAnswer", "serverless_lora_base"}:  # moved to lora_serving
-        from together_catalog import lora_serving
+    if name in {"ServerlessLoraAnswer", "serverless_lora_base"}:  # moved to serving
+        from together_catalog import serving
 
-        return getattr(lora_serving, name)
+        return getattr(serving, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

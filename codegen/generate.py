@@ -55,7 +55,8 @@ def _runtime_files(env: Environment, runtime: Path) -> Iterator[tuple[str, str]]
         if any(part in IGNORED_PARTS for part in rel.parts):
             continue
         source = f"codegen/runtime/{rel.as_posix()}"
-        head = render(env, "_header_py.j2", source=source)
+        # The header names the module: a long name makes its first line overlong.
+        head = fit_lines(render(env, "_header_py.j2", source=source))
         text = path.read_text(encoding="utf-8")
         yield f"{PACKAGE}/{rel.as_posix()}", head + text
 

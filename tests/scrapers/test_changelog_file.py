@@ -17,15 +17,15 @@ from hypothesis import strategies as st
 
 from catalog import changelog_text, yamlio
 from catalog.changelog import CHANGELOG_FILE
-from catalog.load import CatalogError, load_catalog
+from catalog.load import CatalogError
 from scrapers.history import HEADER
-from tests.conftest import copy_catalog_data
+from tests.conftest import copy_catalog_data, load_seed_era
 
 
 def test_the_loader_reads_the_changelog_and_an_absent_one_is_empty(
     seed_catalog: Path, tmp_path: Path
 ) -> None:
-    catalog = load_catalog(copy_catalog_data(tmp_path / "with", seed_catalog))
+    catalog = load_seed_era(copy_catalog_data(tmp_path / "with", seed_catalog))
     assert [(e.page, e.snapshot.isoformat()) for e in catalog.changelog.entries] == [
         ("serverless-models", "2025-03-04"),
         ("fine-tuning-models", "2025-12-01"),
@@ -34,7 +34,7 @@ def test_the_loader_reads_the_changelog_and_an_absent_one_is_empty(
     assert catalog.changelog.entries[0].changes[0].change == "added"
     without = copy_catalog_data(tmp_path / "without", seed_catalog)
     (without / CHANGELOG_FILE).unlink()
-    assert load_catalog(without).changelog.entries == ()
+    assert load_seed_era(without).changelog.entries == ()
 
 
 def test_changelog_in_another_shape_loads_and_a_bad_one_is_located(
@@ -46,17 +46,17 @@ def test_changelog_in_another_shape_loads_and_a_bad_one_is_located(
     restyled = yamlio.dumps(yamlio.to_plain(yamlio.loads(text)))  # block style, plain scalars
     assert changelog_text.fast_plain(restyled) is None
     path.write_text(restyled + "# a comment at the end\n")
-    assert len(load_catalog(folder).changelog.entries) == 3
+    assert len(load_seed_era(folder).changelog.entries) == 3
     # Entries of one page out of date order: refused, naming the file.
     second = restyled.index("  - page: fine-tuning-models")
     bad = restyled[:second] + restyled[second:].replace("2025-12-01", "2025-01-01", 1)
     bad = bad.replace("page: fine-tuning-models", "page: serverless-models", 1)
     path.write_text(bad)
     with pytest.raises(CatalogError, match=r"changelog\.yaml:\d+: .*is not after its previous"):
-        load_catalog(folder)
+        load_seed_era(folder)
     path.write_text(text.replace('"change": "added"', '"change": "gone"', 1))
     with pytest.raises(CatalogError, match=r"changelog\.yaml:\d+: entries\.0\.changes\.0"):
-        load_catalog(folder)
+        load_seed_era(folder)
 
 
 def test_the_changelog_names_its_schema_and_matches_it(seed_catalog: Path) -> None:

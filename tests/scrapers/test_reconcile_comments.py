@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.load import load_catalog
+from tests.conftest import load_seed_era
 from tests.scrapers.reconcile_helpers import SERVERLESS, edit, run, state
 
 COMMENTED = """\
@@ -58,7 +58,7 @@ def test_comments_and_notes_survive_changes_additions_and_removals(
         + tail[len("  - model: deepseek-ai/DeepSeek-R1-Distill-Qwen-14B\n") :]
         + "# A comment at the very end.\n"
     )
-    load_catalog(work / "catalog")
+    load_seed_era(work / "catalog")
 
     page = work / "snapshots" / SERVERLESS
     text = page.read_text()
@@ -135,7 +135,7 @@ def test_comments_and_notes_survive_changes_additions_and_removals(
     )
     assert "About the Distill Llama row" not in result
     assert "About SOLAR" not in result
-    load_catalog(work / "catalog")
+    load_seed_era(work / "catalog")
     again = state(work / "catalog")
     code, out, _ = run(work, capsys=capsys, pages=[SERVERLESS])
     assert (code, out) == (0, "catalog is up to date\n")

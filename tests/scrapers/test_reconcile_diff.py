@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from catalog import yamlio
-from catalog.load import CATALOG_DIR, load_catalog
+from catalog.load import CATALOG_DIR
 from scrapers.__main__ import main
+from tests.conftest import load_seed_era
 from tests.scrapers.reconcile_helpers import SERVERLESS, edit, run, state
 
 
@@ -133,7 +134,7 @@ def test_report_names_exactly_the_changed_cells(
         "    footnotes: [model_name]\n"
         "    na: [default_steps]\n"
     ) in image
-    load_catalog(work / "catalog")
+    load_seed_era(work / "catalog")
 
     # A second run on the same input changes nothing.
     code, out, _ = run(work, capsys=capsys)
@@ -157,7 +158,7 @@ def test_moved_row_is_reported(work: Path, capsys: pytest.CaptureFixture[str]) -
         {"table": "serverless-language", "model": "mistralai/Mistral-7B-v0.1", "old": 2,
          "new": 1},
     ]  # fmt: skip
-    models = [r.model for r in load_catalog(work / "catalog").tables["serverless-language"].rows]
+    models = [r.model for r in load_seed_era(work / "catalog").tables["serverless-language"].rows]
     assert models == [
         "mistralai/Mixtral-8x7B-v0.1",
         "mistralai/Mistral-7B-v0.1",

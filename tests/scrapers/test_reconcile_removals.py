@@ -11,8 +11,9 @@ import pytest
 from pydantic import TypeAdapter
 
 from catalog import yamlio
-from catalog.load import CatalogError, load_catalog, validate
+from catalog.load import CatalogError, validate
 from catalog.models import Table
+from tests.conftest import load_seed_era
 from tests.scrapers.reconcile_helpers import FINE_TUNING, SERVERLESS, run, state
 
 
@@ -42,7 +43,7 @@ def test_dropped_and_renamed_columns(work: Path, capsys: pytest.CaptureFixture[s
     cells = [c for c in report["changed"] if c["field"] != "columns"]
     assert len(cells) == 38
     assert {(c["field"], c["new"]) for c in cells} == {("quantization", None)}
-    table = load_catalog(work / "catalog").tables["serverless-chat"]
+    table = load_seed_era(work / "catalog").tables["serverless-chat"]
     assert all(getattr(r, "quantization") is None for r in table.rows)  # noqa: B009
     assert "quantization" not in (work / "catalog" / "serverless-chat.yaml").read_text()
 
@@ -145,7 +146,7 @@ def test_new_serverless_category_and_vanished_table(
     # (The catalog as a whole no longer loads: serverless-rerank is still declared in
     # scrapers/vocabulary.py, which the maintainer edits next. The new file is valid alone.)
     with pytest.raises(CatalogError, match=r"serverless-rerank\.yaml: missing"):
-        load_catalog(work / "catalog")
+        load_seed_era(work / "catalog")
     tts = yamlio.load(work / "catalog" / "serverless-text-to-speech.yaml")
     validate(TypeAdapter(Table), tts, work / "catalog" / "serverless-text-to-speech.yaml")
     assert [r["model"] for r in tts["rows"]] == ["cartesia/sonic-2"]

@@ -128,7 +128,7 @@ def test_recommended_and_table_info() -> None:
 def test_turbo_is_not_a_lora_base_and_names_the_reference(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from together_catalog import lookup
+    from together_catalog import serving
 
     turbo = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
     reference = "meta-llama/Llama-3.3-70B-Instruct-Reference"
@@ -139,7 +139,7 @@ def test_turbo_is_not_a_lora_base_and_names_the_reference(
     assert not tc.is_serverless_lora_base(turbo)
     # With the Reference twin on the base list (the 2025 list had such pairs), it is named.
     base = next(iter(_data.LORA_BASES.values()))._replace(model=reference)
-    monkeypatch.setattr(lookup, "LORA_BASES", {**_data.LORA_BASES, reference: base})
+    monkeypatch.setattr(serving, "LORA_BASES", {**_data.LORA_BASES, reference: base})
     answer = tc.serverless_lora_base(turbo)
     assert not answer and answer.base == reference and reference in answer.reason
 

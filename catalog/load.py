@@ -141,8 +141,8 @@ def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
         path = catalog_dir / f"{missing[0]}.yaml"
         more = f" (+{len(missing) - 1} more)" if len(missing) > 1 else ""
         raise CatalogError(
-            f"{path}: missing{more}; every table declared in scrapers/vocabulary.py is "
-            "required (if the docs dropped it, remove its TableSpec there)"
+            f"{path}: missing{more}; every table declared in catalog/tables.py is "
+            "required (a table the docs dropped keeps its file, with its rows retired)"
         )
     notes_path = catalog_dir / NOTES_FILE
     if not notes_path.exists():

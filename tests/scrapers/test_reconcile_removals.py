@@ -144,7 +144,7 @@ def test_new_serverless_category_and_vanished_table(
     created = (work / "catalog" / "serverless-text-to-speech.yaml").read_text()
     assert created.startswith("# yaml-language-server: $schema=schema/table.schema.json\n")
     # (The catalog as a whole no longer loads: serverless-rerank is still declared in
-    # scrapers/vocabulary.py, which the maintainer edits next. The new file is valid alone.)
+    # catalog/tables.py, which the maintainer edits next. The new file is valid alone.)
     with pytest.raises(CatalogError, match=r"serverless-rerank\.yaml: missing"):
         load_seed_era(work / "catalog")
     tts = yamlio.load(work / "catalog" / "serverless-text-to-speech.yaml")

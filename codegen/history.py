@@ -36,12 +36,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from catalog.contents import Catalog
 from catalog.models import Table
 from codegen.records import RECORD_OF_KIND, record_classes
-from codegen.render import LINE_LENGTH, display_width, environment, render
+from codegen.render import LINE_LENGTH, display_width, extended_environment, render
 
 PACKAGE = "together_catalog"
 RETIRED_MODULE = f"{PACKAGE}/_retired.py"
@@ -288,20 +288,7 @@ def history_data(catalog: Catalog) -> HistoryData:
 def history_environment(templates: Path) -> Environment:
     """The generator's environment (same options and filters) plus `width`, which the
     templates' `literal` macro needs to lay a value out the way ruff's formatter would."""
-    base = environment(templates)
-    env = Environment(
-        loader=FileSystemLoader(str(templates)),
-        undefined=StrictUndefined,
-        autoescape=False,  # as everywhere: escaping is explicit, through the filters
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(base.filters)
-    env.filters.update(width=display_width)
-    env.tests.update(base.tests)
-    env.globals.update(base.globals, line_length=LINE_LENGTH)
-    return env
+    return extended_environment(templates, {"width": display_width}, {"line_length": LINE_LENGTH})
 
 
 def outputs(catalog: Catalog, templates: Path) -> Iterator[tuple[str, Callable[[], str]]]:

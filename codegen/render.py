@@ -308,5 +308,18 @@ def environment(templates: Path = TEMPLATES_DIR) -> Environment:
     return env
 
 
+def extended_environment(
+    templates: Path, filters: dict[str, Any], globals_: dict[str, Any] | None = None
+) -> Environment:
+    """The generator's environment (same options, filters, tests and globals) with a few
+    filters or globals more, for outputs that need them (the page, the history module)."""
+    base = environment(templates)
+    env = base.overlay()
+    env.filters = {**base.filters, **filters}
+    env.tests = dict(base.tests)
+    env.globals = {**base.globals, **(globals_ or {})}
+    return env
+
+
 def render(env: Environment, template: str, **context: Any) -> str:
     return env.get_template(template).render(**context)

@@ -34,13 +34,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 from catalog.columns import COLUMNS
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, ServerlessTable, Table
 from codegen.history import successor
-from codegen.render import RenderError, environment, header, to_json
+from codegen.render import RenderError, extended_environment, header, to_json
 
 #: Folder of the site under generated/, and of its sources under codegen/templates/.
 SITE = "site"
@@ -111,20 +111,8 @@ def _html_comment(value: object) -> str:
 @functools.cache
 def site_environment(templates: Path) -> Environment:
     """The generator's environment (same options and filters) plus the page's two filters."""
-    base = environment(templates)
-    env = Environment(
-        loader=FileSystemLoader(str(templates)),
-        undefined=StrictUndefined,
-        autoescape=False,  # as everywhere: escaping is explicit, through the filters
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(base.filters)
-    env.filters.update(html=html_text, script_json=script_json, html_comment=_html_comment)
-    env.tests.update(base.tests)
-    env.globals.update(base.globals)
-    return env
+    filters = {"html": html_text, "script_json": script_json, "html_comment": _html_comment}
+    return extended_environment(templates, filters)
 
 
 # --- the validator's constants, from the runtime's source ---------------------------------

@@ -2,36 +2,21 @@
 `_history.py` (catalog/changelog.yaml per model), each imported only when asked for.
 
 `_retired.py` maps each table to its retired rows: the id, the as-of date of the last
-snapshot that listed it (`last_seen`), its successor (below) and the row as last published,
+snapshot that listed it (`last_seen`), its successor and the row as last published,
 as the positional arguments of its record class. `_history.py` holds every model's changes
 oldest first, compactly: per model a tuple of runs `(snapshot, table, event, cells)` (with
 the id the changes were recorded under appended when it is not the model's own, after a
 rename), where `snapshot` and `table` index SNAPSHOTS and TABLE_IDS, `event` is "added",
 "retired", "returned" or None, and `cells` the `(field, old, new)` cells changed after it.
 
-The successor rule, decided here at generation time so the runtime only reads it: a retired
-row's successor is a current row of the same table whose id is, case aside,
-
-1. the same name under another namespace (the organisation renamed its namespace), when
-   exactly one current id is;
-2. the same namespace and name with one version number higher and the rest equal
-   (`GLM-4.6` -> `GLM-5.1`, `FLUX.1-dev` -> `FLUX.2-dev`, `DeepSeek-V3` -> `DeepSeek-V3.1`): a
-   version is a number (`3`, `2.5`, `0.2`) not glued to a letter or digit after it, so the
-   sizes `8B`, `32k` and `128E` are not versions; of several such ids the highest version
-   wins, and a tie gives none;
-3. the same namespace and name with trailing date or variant segments dropped
-   (`DeepSeek-R1-0528-tput` -> `DeepSeek-R1`, `FLUX.1-schnell-Free` -> `FLUX.1-schnell`): a
-   date is 4, 6 or 8 digits, a variant one of VARIANT_SEGMENTS; the fewest dropped wins.
-
-The successor is named only when these rules together point at exactly one id; otherwise
-there is none (no evident successor is better than a guessed one).
+Each retired row's successor is decided at generation time (codegen/successors.py), so the
+runtime only reads it.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +27,7 @@ from catalog.contents import Catalog
 from catalog.models import Table
 from codegen.records import RECORD_OF_KIND, record_classes
 from codegen.render import LINE_LENGTH, display_width, extended_environment, render
+from codegen.successors import Successors
 
 PACKAGE = "together_catalog"
 RETIRED_MODULE = f"{PACKAGE}/_retired.py"
@@ -49,77 +35,8 @@ HISTORY_MODULE = f"{PACKAGE}/_history.py"
 #: The pseudo-model reconcile logs a table's own changes under (its source url, ...): not a
 #: model, so not in any model's history.
 SOURCE_MODEL = "(source)"
-#: Trailing id segments that name a variant of the same model, dropped by rule 3.
-VARIANT_SEGMENTS = frozenset({"free", "tput", "turbo", "lite", "preview", "fp8", "hf"})
-#: Generated Python lines this wide or less stay on one line (ruff's configured limit).
-
-#: A version number: digits with dots, not preceded by a digit, not followed by a letter,
-#: digit or dot (so "8B", "32k", "0.6b" are sizes, not versions).
-_VERSION = re.compile(r"(?<![0-9])([0-9]+(?:\.[0-9]+)*)(?![0-9A-Za-z.])")
-_DATE = re.compile(r"[0-9]{4}|[0-9]{6}|[0-9]{8}")
 
 Run = tuple[Any, ...]
-
-
-# --- the successor rule ------------------------------------------------------------------
-
-
-def _split(model: str) -> tuple[str, str]:
-    namespace, _, name = model.casefold().rpartition("/")
-    return namespace, name
-
-
-def _version_key(retired: str, candidate: str) -> tuple[int, ...] | None:
-    """The candidate's version when its name is the retired name with one version number
-    raised (rule 2), else None."""
-    old = _VERSION.split(retired)
-    new = _VERSION.split(candidate)
-    if len(old) != len(new) or old[0::2] != new[0::2]:
-        return None
-    differ = [
-        (tuple(map(int, a.split("."))), tuple(map(int, b.split("."))))
-        for a, b in zip(old[1::2], new[1::2], strict=True)
-        if a != b
-    ]
-    if len(differ) != 1 or not differ[0][1] > differ[0][0]:
-        return None
-    return differ[0][1]
-
-
-def _stripped(name: str) -> Iterator[str]:
-    """`name` with 1, 2, ... trailing date or variant segments dropped (rule 3)."""
-    parts = name.split("-")
-    while len(parts) > 1 and (parts[-1] in VARIANT_SEGMENTS or _DATE.fullmatch(parts[-1])):
-        parts.pop()
-        yield "-".join(parts)
-
-
-def successor(model: str, current: Sequence[str]) -> str | None:
-    """The current id (of the same table) that evidently succeeds the retired `model`, by the
-    rules in this module's docstring; None when there is none or it is not clear."""
-    namespace, name = _split(model)
-    others = [c for c in current if c != model]
-    found: set[str] = set()
-    renamed = [c for c in others if _split(c)[1] == name and _split(c)[0] != namespace]
-    if len(renamed) == 1:
-        found.add(renamed[0])
-    same = [(c, _split(c)[1]) for c in others if _split(c)[0] == namespace]
-    newer = [(key, c) for c, other in same for key in [_version_key(name, other)] if key]
-    if newer:
-        best = max(key for key, _ in newer)
-        top = [c for key, c in newer if key == best]
-        if len(top) == 1:
-            found.add(top[0])
-    by_name: dict[str, list[str]] = {}
-    for c, other in same:
-        by_name.setdefault(other, []).append(c)
-    for shorter in _stripped(name):
-        hits = by_name.get(shorter, [])
-        if hits:
-            if len(hits) == 1:
-                found.add(hits[0])
-            break
-    return found.pop() if len(found) == 1 else None
 
 
 # --- the retired rows --------------------------------------------------------------------
@@ -155,7 +72,7 @@ def retired_tables(catalog: Catalog) -> list[RetiredTable]:
     for table in catalog.tables.values():
         if not table.retired:
             continue
-        current = [row.model for row in table.rows]
+        successor = Successors(row.model for row in table.rows)
         values = [record_values(table, row) for row in table.retired]
         fields = tuple(
             name for name in values[0] if any(v[name] != FIELD_DEFAULTS.get(name) for v in values)
@@ -164,7 +81,7 @@ def retired_tables(catalog: Catalog) -> list[RetiredTable]:
             (
                 row.model,
                 row.last_seen.isoformat(),
-                successor(row.model, current),
+                successor(row.model),
                 tuple(v[name] for name in fields),
             )
             for row, v in zip(table.retired, values, strict=True)

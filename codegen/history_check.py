@@ -14,9 +14,9 @@ from codegen.history import (
     HISTORY_MODULE,
     RETIRED_MODULE,
     SOURCE_MODEL,
-    successor,
 )
 from codegen.records import RECORD_OF_KIND, record_classes
+from codegen.successors import Successors
 
 
 def _literals(source: str, names: Sequence[str]) -> dict[str, Any]:
@@ -67,7 +67,8 @@ def check_retired(catalog: Catalog, source: str) -> str | None:
         record = names[RECORD_OF_KIND[table.kind]]
         if fields != tuple(f for f in record if f in fields) or set(fields) & set(DERIVED_FIELDS):
             return f"{RETIRED_MODULE}: {table_id}: fields {fields} are not its record's"
-        current = [row.model for row in table.rows]
+        current = {row.model for row in table.rows}
+        successor = Successors(row.model for row in table.rows)
         got = {}
         for model, last_seen, after, values in rows:
             stored = dict(zip(fields, values, strict=True))
@@ -77,7 +78,7 @@ def check_retired(catalog: Catalog, source: str) -> str | None:
             got[model] = (last_seen, full)
             if after is not None and after not in current:
                 return f"{RETIRED_MODULE}: {table_id} {model}: successor {after!r} is not current"
-            if after != successor(model, current):
+            if after != successor(model):
                 return f"{RETIRED_MODULE}: {table_id} {model}: successor {after!r} breaks the rule"
         if list(got) != list(want[table_id]) or got != want[table_id]:
             first = next((m for m in want[table_id] if got.get(m) != want[table_id][m]), None)

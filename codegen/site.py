@@ -20,7 +20,7 @@ suffix, the method words of its messages, the whole-number fields with their hin
 serving suffixes of its id suggestions, the method order and titles of its table names) read
 from the runtime's source with `ast`, so a change to one of them reaches the page at the next
 generate. The retired rows of the fine-tuning tables come with the successor the generated
-package names (`codegen.history.successor`, the rule behind together_catalog/_retired.py),
+package names (`codegen.successors`, the rule behind together_catalog/_retired.py),
 for the checker's `retired-model`. tests/site/ holds the page and
 the Python validator to the same violations on generated requests.
 """
@@ -39,8 +39,8 @@ from jinja2 import Environment
 from catalog.columns import COLUMNS
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, ServerlessTable, Table
-from codegen.history import successor
 from codegen.render import RenderError, extended_environment, header, to_json
+from codegen.successors import Successors
 
 #: Folder of the site under generated/, and of its sources under codegen/templates/.
 SITE = "site"
@@ -291,12 +291,12 @@ def checker_data(catalog: Catalog, runtime: Path) -> dict[str, Any]:
                 | {f: getattr(row, f) for f in CHECKER_FIELDS}
                 for row in table.rows
             ]
-            current = [row.model for row in table.rows]
+            successor = Successors(row.model for row in table.rows)
             retired.append(
                 [
                     table.table,
                     [
-                        [row.model, row.last_seen.isoformat(), successor(row.model, current)]
+                        [row.model, row.last_seen.isoformat(), successor(row.model)]
                         for row in table.retired
                     ],
                 ]

@@ -20,7 +20,7 @@ from together_catalog import _data
 
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, ServerlessTable, Table
-from codegen.history import successor
+from codegen.successors import successor
 from tests.conftest import SEEDS, SNAPSHOTS_DIR
 from tests.runtime.cli_helpers import CLI, cli_env, run
 

@@ -49,6 +49,8 @@ LINE_LENGTH = 100
 
 def display_width(text: str) -> int:
     """Width as ruff measures a line (wide East Asian characters count twice)."""
+    if text.isascii():  # nearly every line: one column per character
+        return len(text)
     return sum(
         0
         if unicodedata.combining(ch)

@@ -39,6 +39,10 @@ def _yaml() -> YAML:
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_duplicate_keys = False
     yaml.representer.add_representer(type(None), _represent_null)
+    # Rows that share a value (one date object for every row retired in a run) are written
+    # out in full: an anchor would hide the value from a reviewer and send every later read
+    # down the slow round-trip path (load_plain).
+    yaml.representer.ignore_aliases = lambda data: True
     return yaml
 
 
@@ -117,7 +121,7 @@ def loads(text: str, name: str = "<string>") -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     _check_depth(text, name)
-    if "!" in text or "<<" in text:
+    if any(mark in text for mark in ("!", "<<", "&", "*")):
         _check_tags_and_merges(text, name)
     try:
         data = _yaml().load(text)
@@ -217,7 +221,8 @@ _CORE_TAG = "tag:yaml.org,2002:"
 
 def _check_tags_and_merges(text: str, name: str) -> None:
     """Refuse explicit tags (core ones too: `!!int 3` and `!!str 3` change a value's type
-    silently) and merge keys (`<<: *base` copies keys in from elsewhere), with their line.
+    silently), merge keys (`<<: *base` copies keys in from elsewhere) and anchors (a date
+    loads as a plain value that no longer shows one), with their line.
 
     The loaded document no longer shows either (a core tag gives a plain value, a merge
     gives ordinary keys), so this reads the event stream, as ruamel.yaml's own parser
@@ -236,6 +241,8 @@ def _check_tags_and_merges(text: str, name: str) -> None:
         for event in _yaml().parse(text):
             if isinstance(event, ScalarEvent | CollectionStartEvent | AliasEvent):
                 line = event.start_mark.line + 1
+                if isinstance(event, AliasEvent) or event.anchor is not None:
+                    raise YamlError(f"{name}:{line}: {_NO_ANCHORS}")
                 tag = getattr(event, "tag", None)
                 if tag is not None:
                     shown = "!!" + tag[len(_CORE_TAG) :] if tag.startswith(_CORE_TAG) else tag
@@ -291,6 +298,7 @@ def _bad_scalar_line(text: str) -> int | None:
 
 
 _PLAIN = (str, int, float, bool, dt.date, type(None))
+_NO_ANCHORS = "anchors and aliases are not allowed in catalog files"
 
 
 def _check_nodes(node: Any, name: str) -> None:
@@ -303,9 +311,7 @@ def _check_nodes(node: Any, name: str) -> None:
         if isinstance(item, CommentedMap | CommentedSeq):
             own = item.lc.line + 1 if item.lc.line is not None else line
             if id(item) in seen or item.anchor.value is not None:
-                raise YamlError(
-                    f"{name}:{own}: anchors and aliases are not allowed in catalog files"
-                )
+                raise YamlError(f"{name}:{own}: {_NO_ANCHORS}")
             if item.tag.value is not None:
                 raise YamlError(f"{name}:{own}: YAML tags ({item.tag.value}) are not allowed")
             seen.add(id(item))
@@ -318,7 +324,7 @@ def _check_nodes(node: Any, name: str) -> None:
             else:
                 stack.extend((value, item.lc.item(i)[0] + 1) for i, value in enumerate(item))
         elif getattr(item, "anchor", None) is not None and item.anchor.value is not None:
-            raise YamlError(f"{where}: anchors and aliases are not allowed in catalog files")
+            raise YamlError(f"{where}: {_NO_ANCHORS}")
         elif not isinstance(item, _PLAIN):  # tagged scalars load as TaggedScalar
             raise YamlError(f"{where}: unsupported YAML value of type {type(item).__name__}")
 

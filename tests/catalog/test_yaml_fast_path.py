@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def test_fast_load_equals_round_trip(path: Path) -> None:
     ("text", "message"),
     [
         ("a: &x 1\nb: *x\n", "anchors and aliases"),
+        ("a: &x 2025-01-01\nb: *x\n", "anchors and aliases"),  # loads as a plain date
         ("a: !foo 1\n", "unsupported YAML value"),
         ("a: [<<]\n", "unsupported YAML value"),  # a plain << resolves to the merge tag
         ("a:\n  - <<\n", "unsupported YAML value"),
@@ -37,6 +39,20 @@ def test_fast_load_refuses_like_round_trip(tmp_path: Path, text: str, message: s
     with pytest.raises(yamlio.YamlError, match=message) as info:
         yamlio.load_plain(path)
     assert str(info.value).startswith(f"{path}:")
+
+
+def test_shared_values_are_dumped_in_full() -> None:
+    day = dt.date(2025, 12, 1)  # one object, as when a run retires several rows
+    text = yamlio.dumps(
+        {"retired": [{"model": "a", "last_seen": day}, {"model": "b", "last_seen": day}]}
+    )
+    assert "&" not in text and "*" not in text
+    assert yamlio.loads_plain(text) == {
+        "retired": [
+            {"model": "a", "last_seen": "2025-12-01"},
+            {"model": "b", "last_seen": "2025-12-01"},
+        ]
+    }
 
 
 def test_validation_error_from_fast_path_is_located(catalog_copy: Path) -> None:

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import child_env, imports, machine, report
+from bench import child_env, imports, machine, micro, report
 from bench.imports import ImportResult
 from bench.pipeline import CATALOG, ROOT, StageResult, Workspace, run_size
 from bench.stats import fmt_ns
@@ -95,6 +95,16 @@ def _refused(args: argparse.Namespace, state: machine.TreeState) -> int | None:
         return None
     print(f"bench: {refusal}", file=sys.stderr)
     return 2
+
+
+def _validation_text() -> str:
+    ok, bad = micro.VALID_REQUEST, micro.INVALID_REQUEST
+    return (
+        f"A LoRA DPO job on `{micro.FINETUNE_MODEL}` (batch {ok['batch_size']}, "
+        f"{ok['max_seq_length']} tokens: valid) and the same job at batch {bad['batch_size']} "
+        f"and {bad['max_seq_length']:,} tokens (two violations). jsonschema validates the same "
+        "request against generated/schema/finetune-request.schema.json."
+    )
 
 
 def exit_status(verdicts: list[report.Verdict], check: bool) -> int:
@@ -200,16 +210,14 @@ def main(argv: list[str] | None = None) -> int:
             "One lookup",
             "Per call, in a process that has already imported the library (timeit loops, "
             "calibrated to at least 20 ms per repeat). together_catalog returns the published "
-            "row for `Qwen/Qwen3-8B` / `meta-llama/Llama-3.3-70B-Instruct-Turbo`; litellm and "
+            f"row for `{micro.FINETUNE_MODEL}` / `{micro.SERVERLESS_MODEL}`; litellm and "
             "genai_prices look up the same serverless model under the Together provider.",
             "lookup",
             groups,
         )
         lines += report.micro_section(
             "Validating one fine-tuning request",
-            "A LoRA DPO job on `Qwen/Qwen3-8B` (batch 8, 16384 tokens: valid) and the same job "
-            "at batch 64 and 1,000,000 tokens (two violations). jsonschema validates the same "
-            "request against generated/schema/finetune-request.schema.json.",
+            _validation_text(),
             "validate",
             groups,
         )

@@ -18,8 +18,9 @@ from typing import Any
 
 from bench.timing import loop_overhead, per_call
 
-#: One fine-tunable model that every subject knows, and one serverless chat model.
-FINETUNE_MODEL = "Qwen/Qwen3-8B"
+#: One current fine-tunable model (LoRA, DPO) and one serverless chat model that litellm and
+#: genai-prices know too. The catalog retires models: pick a current one when this one goes.
+FINETUNE_MODEL = "Qwen/Qwen3.5-9B"
 SERVERLESS_MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 #: A valid DPO LoRA job for FINETUNE_MODEL, and one breaking two limits.
 VALID_REQUEST: dict[str, Any] = {

@@ -241,7 +241,12 @@ def targets(
             if r["kind"] == kind and "ns" in r and "raw mapping" not in r["name"]
         ]
         if not medians:
-            out.append(Verdict(label, "not measured", None))
+            # Our own library failing its benchmark is a miss, not a target left unmeasured.
+            failed = [reason for g in groups for reason in _our_failures(g, kind)]
+            if failed:
+                out.append(Verdict(label, f"failed: {failed[0]}", False))
+            else:
+                out.append(Verdict(label, "not measured", None))
             continue
         worst = max(medians, key=lambda m: m[1])
         out.append(Verdict(label, f"worst {fmt_ns(worst[1])} ({worst[0]})", worst[1] <= limit))
@@ -267,6 +272,16 @@ def targets(
             )
         )
     return out
+
+
+def _our_failures(group: dict[str, Any], kind: str) -> list[str]:
+    """Why together_catalog's `group` could not time its `kind` of call ([] if it could)."""
+    if group.get("group") != "together_catalog":
+        return []
+    if "unavailable" in group:
+        return [str(group["unavailable"])]
+    results = group.get("results", ())
+    return [str(r["unavailable"]) for r in results if r["kind"] == kind and "unavailable" in r]
 
 
 def missed(verdicts: list[Verdict]) -> list[Verdict]:

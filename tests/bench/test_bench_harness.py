@@ -159,3 +159,24 @@ def test_lookup_and_validation_verdicts_use_the_worst_public_call() -> None:
     verdicts = {v.target: v for v in report.targets({}, groups, {})}
     assert verdicts["lookup <= 1 µs"].met is True  # the raw mapping is not the API
     assert verdicts["validation <= 5 µs"].met is False
+
+
+def test_our_library_failing_its_benchmark_is_a_miss() -> None:
+    broken = [{"group": "together_catalog", "unavailable": "AssertionError: the valid request"}]
+    verdicts = {v.target: v for v in report.targets({}, broken, {})}
+    for target in ("lookup <= 1 µs", "validation <= 5 µs"):
+        assert verdicts[target].met is False
+        assert "AssertionError: the valid request" in verdicts[target].measured
+    others = [{"group": "litellm", "unavailable": "ModuleNotFoundError: litellm"}]
+    verdicts = {v.target: v for v in report.targets({}, others, {})}
+    assert verdicts["lookup <= 1 µs"].met is None  # another library missing is not ours
+
+
+def test_the_benchmarked_calls_hold_on_the_current_catalog() -> None:
+    # A subject the catalog retires would make the benchmark time an error path instead.
+    import together_catalog as tc
+
+    assert tc.check_finetune_request(**micro.VALID_REQUEST) == ()
+    assert len(tc.check_finetune_request(**micro.INVALID_REQUEST)) == 2
+    assert tc.finetune_limits(micro.FINETUNE_MODEL).model == micro.FINETUNE_MODEL
+    assert tc.serverless_model(micro.SERVERLESS_MODEL).model == micro.SERVERLESS_MODEL

@@ -26,7 +26,7 @@ from jinja2 import Environment
 from catalog.contents import Catalog
 from catalog.models import Table
 from codegen.records import RECORD_OF_KIND, record_classes
-from codegen.render import LINE_LENGTH, display_width, extended_environment, render
+from codegen.render import extended_environment, py_layout, render
 from codegen.successors import Successors
 
 PACKAGE = "together_catalog"
@@ -144,10 +144,13 @@ def flat_history(catalog: Catalog) -> dict[str, list[Flat]]:
         return found
 
     ordered = sorted(enumerate(every), key=lambda item: (item[1].date, item[0]))
+    by_id: dict[str, list[tuple[int, Flat]]] = {}  # recorded id -> (position, change)
+    for position, (_, flat) in enumerate(ordered):
+        by_id.setdefault(flat.model, []).append((position, flat))
     out: dict[str, list[Flat]] = {}
-    for model in sorted({f.model for f in every}):
-        ids = sources(model)
-        out[model] = [flat for _, flat in ordered if flat.model in ids]
+    for model in sorted(by_id):
+        mine = [item for recorded in sources(model) for item in by_id.get(recorded, ())]
+        out[model] = [flat for _, flat in sorted(mine, key=lambda item: item[0])]
     return out
 
 
@@ -203,9 +206,9 @@ def history_data(catalog: Catalog) -> HistoryData:
 
 @functools.cache
 def history_environment(templates: Path) -> Environment:
-    """The generator's environment (same options and filters) plus `width`, which the
-    templates' `literal` macro needs to lay a value out the way ruff's formatter would."""
-    return extended_environment(templates, {"width": display_width}, {"line_length": LINE_LENGTH})
+    """The generator's environment (same options and filters) plus `py_layout`, which lays
+    the modules' long tuples out the way ruff's formatter would."""
+    return extended_environment(templates, {"py_layout": py_layout})
 
 
 def outputs(catalog: Catalog, templates: Path) -> Iterator[tuple[str, Callable[[], str]]]:

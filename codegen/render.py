@@ -108,7 +108,12 @@ def py_string(value: str) -> str:
     character is switched (double unless that needs more escapes), so the output is
     stable under `ruff format` and still evaluates to `value`.
     """
-    body = repr(value)[1:-1]  # repr's own quote is ' unless the value holds ' and no "
+    text = repr(value)  # repr's own quote is ' unless the value holds ' and no "
+    if "'" not in value:  # nothing escaped for a quote: only the outer quotes may change
+        return text if '"' in value else f'"{text[1:-1]}"'
+    if '"' not in value:  # repr already chose double quotes and escaped nothing
+        return text
+    body = text[1:-1]
     use_single = value.count('"') > value.count("'")
     quote = "'" if use_single else '"'
     out: list[str] = []
@@ -124,6 +129,20 @@ def py_string(value: str) -> str:
         out.append("\\" + ch if ch == quote else ch)
         index += 1
     return quote + "".join(out) + quote
+
+
+def py_layout(value: object, indent: str = "", prefix: str = "", suffix: str = ",") -> str:
+    """`indent prefix value suffix` as lines of Python laid out as ruff's formatter lays them
+    out, so the generated module passes `ruff format --check` as rendered: one line when it
+    fits LINE_LENGTH, else a tuple split one item per line, each item laid out the same way
+    one level deeper. The value reaches the text only through `py`; `prefix` (a dict key and
+    ": ", itself through `py`, or an annotated name) and `suffix` are the template's."""
+    flat = prefix + py(value) + suffix
+    if isinstance(value, tuple) and value and display_width(indent + flat) > LINE_LENGTH:
+        inner = indent + "    "
+        items = "".join(py_layout(item, inner) for item in value)
+        return f"{indent}{prefix}(\n{items}{indent}){suffix}\n"
+    return f"{indent}{flat}\n"
 
 
 def comment(value: object) -> str:

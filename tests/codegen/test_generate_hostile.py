@@ -21,15 +21,18 @@ from catalog.contents import Catalog
 from codegen import schemas
 from codegen.generate import render_all
 from codegen.render import (
+    LINE_LENGTH,
     RenderError,
     camel,
     cell,
     comment,
     comment_url,
+    display_width,
     ident,
     md,
     page_link,
     py,
+    py_layout,
     to_json,
 )
 from codegen.verify import read_records, verify
@@ -82,7 +85,29 @@ def test_py_filter_reads_back_exactly(value: str) -> None:
     literal = py(value)
     assert "\n" not in literal
     assert ast.literal_eval(literal) == value
+    # ruff's formatter's quote: double, unless single needs fewer escapes.
+    quote = "'" if value.count('"') > value.count("'") else '"'
+    assert literal[0] == literal[-1] == quote
     assert ast.literal_eval(py((value, 1, None, (value,)))) == (value, 1, None, (value,))
+
+
+_NESTED = st.recursive(
+    st.none() | st.booleans() | st.integers() | any_text,
+    lambda inner: st.lists(inner, max_size=6).map(tuple),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_NESTED, st.sampled_from(["", "    ", "        "]))
+def test_py_layout_reads_back_and_splits_only_what_is_too_long(value: object, indent: str) -> None:
+    text = py_layout(value, indent, "X = ", "")
+    assert text.endswith("\n") and ast.literal_eval(text.strip().removeprefix("X = ")) == value
+    for line in text.splitlines():
+        assert line.startswith(indent)
+        if display_width(line) > LINE_LENGTH:  # only a value that cannot be split further
+            item = ast.literal_eval(line.strip().removeprefix("X = ").removesuffix(","))
+            assert not (isinstance(item, tuple) and item), line
 
 
 @settings(max_examples=200, deadline=None)

@@ -19,6 +19,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from catalog import plain_cache
+
 #: Largest catalog file we agree to read; real files are a few tens of KiB.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 #: Deepest nesting of collections a catalog file may have; real files use four levels.
@@ -93,16 +95,20 @@ def _is_plain(node: Any) -> bool:
 def load_plain(path: Path) -> Any:
     """JSON-shaped data of a file that is only read (check, generate, validate).
 
-    ruamel.yaml's safe loader is about four times faster than the round-trip one, which
-    dominates the pipeline's cost. Text that could hold an anchor, alias or tag ("&", "*",
-    "!"), or that the fast loader rejects or reads into anything but plain data, takes the
-    round-trip path instead, so every refusal and its line number stay exactly as `loads` gives.
+    ruamel.yaml's safe loader is about four times faster than the round-trip one. Text that
+    could hold an anchor, alias or tag, or that the fast loader rejects or reads into anything
+    but plain data, takes the round-trip path, so every refusal and its line number stay
+    exactly as `loads` gives. What loads is kept in catalog/plain_cache.py.
     """
     return loads_plain(read_text(path), str(path))
 
 
 def loads_plain(text: str, name: str = "<string>") -> Any:
     """`load_plain` of text already read; `name` is the file name errors give."""
+    return plain_cache.cached(text, lambda: _loads_plain(text, name))
+
+
+def _loads_plain(text: str, name: str) -> Any:
     _check_depth(text, name)
     if not any(mark in text for mark in ("&", "*", "!", "<<")):  # "<<": a merge key?
         try:
@@ -187,12 +193,9 @@ def _events(text: str) -> Iterator[Any]:
 
 
 def _check_depth(text: str, name: str, *, bound: bool = True) -> None:
-    """Refuse, with its line, a collection nested more than MAX_DEPTH deep.
-
-    Real files stay far under the cheap bound, so only odd texts pay for an event scan,
-    which stops at the first level too deep (a million nested "[" cost milliseconds).
-    Text the parser rejects is left to the loader, which reports it located.
-    """
+    """Refuse, with its line, a collection nested more than MAX_DEPTH deep. Real files stay
+    far under the cheap bound, so only odd texts pay for an event scan, which stops at the
+    first level too deep; text the parser rejects is left to the loader to report."""
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
     if bound and not _bound_exceeds(text, MAX_DEPTH):

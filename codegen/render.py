@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 import json
 import keyword
 import re
@@ -17,9 +18,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markdown_it.common.utils import isValidEntityCode
 
+from catalog import plain_cache
 from catalog.tables import DASH_MARKER, FOOTNOTE_MARKER, NA_MARKER, NONE_MARKERS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -300,6 +302,22 @@ def is_nested(value: object) -> bool:
 
 
 @functools.cache
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept between runs (catalog/plain_cache.py names the folder).
+
+    Jinja checks an entry against the template's source but not against the environment's
+    options, so the entries' names carry a hash of this module, which sets them."""
+    where = plain_cache.folder("jinja")
+    if where is None:
+        return None
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only checkout: compile every run
+        return None
+    own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return FileSystemBytecodeCache(str(where), pattern=f"{own}-%s.cache")
+
+
 def environment(templates: Path = TEMPLATES_DIR) -> Environment:
     """One environment per template folder, so compiled templates are reused across runs."""
     env = Environment(
@@ -309,6 +327,7 @@ def environment(templates: Path = TEMPLATES_DIR) -> Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(
         py=py,

@@ -17,16 +17,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import http.client
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catalog.load import CATALOG_DIR
 from catalog.lock import DEFAULT_TIMEOUT as LOCK_TIMEOUT
@@ -34,6 +31,10 @@ from catalog.lock import LockTimeout, writer_lock
 from catalog.pages import DOCS_BASE_URL, PAGE_BY_NAME, PAGE_SPECS, PageSpec
 from scrapers.parse import MAX_PAGE_BYTES, ScrapedPage, ScrapeError, parse_text
 from scrapers.snapshots import SNAPSHOTS_DIR, Planned, plan_snapshot, stamp, write_snapshot
+
+if TYPE_CHECKING:  # imported where used: reconcile and parse load this module, never the network
+    import urllib.error
+    import urllib.request
 
 #: Pause before each retry (seconds); one more attempt than delays. Tests pass their own.
 RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0)
@@ -96,10 +97,16 @@ def download(
 
 def _opener() -> urllib.request.OpenerDirector:
     # Built per call so proxy settings are read from the environment as it is now.
+    import urllib.request
+
     return urllib.request.build_opener()
 
 
 def _get(url: str, timeout: float, max_bytes: int) -> Download:
+    import http.client
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(
         url, headers={"User-Agent": USER_AGENT, "Accept": "text/markdown, text/plain, */*;q=0.1"}
     )
@@ -163,13 +170,15 @@ def _http_error(url: str, exc: urllib.error.HTTPError) -> Exception:
 
 
 def _os_error(url: str, exc: object, timeout: float) -> Exception:
+    from http.client import IncompleteRead
+
     if isinstance(exc, str):  # URLError's reason for what urllib refuses itself
         return FetchError(url, exc)
     if isinstance(exc, TimeoutError):
         return _Transient(f"timed out after {timeout:g} s")
     if isinstance(exc, ConnectionRefusedError):
         return FetchError(url, "connection refused")
-    if isinstance(exc, http.client.IncompleteRead):
+    if isinstance(exc, IncompleteRead):
         return FetchError(url, "truncated body: the connection closed mid-body")
     if isinstance(exc, OSError) and exc.strerror:
         return FetchError(url, exc.strerror.lower())

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from catalog import changelog_text, transaction, yamlio
+from catalog import changelog_text, plain_cache, transaction, yamlio
 from catalog.changelog import CHANGELOG_FILE, Changelog
 from catalog.contents import Catalog
 from catalog.models import Notes, Table
@@ -91,7 +91,7 @@ def _load_plain(path: Path) -> Any:
 def changelog_plain(text: str, path: Path) -> Any:
     """The plain document of changelog text: read line by line when it has the shape
     reconcile writes (catalog/changelog_text.py), by the YAML loader otherwise."""
-    plain = changelog_text.fast_plain(text)
+    plain = plain_cache.cached(text, lambda: changelog_text.fast_plain(text), "changelog")
     if plain is not None:
         return plain
     try:

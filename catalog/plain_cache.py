@@ -4,10 +4,11 @@ The pipeline is three fresh interpreters (reconcile, check, generate) that each 
 catalog file, and building plain data with ruamel.yaml is most of what reading costs; JSON
 of the same data reads back about a hundred times faster. So each file that loaded without
 error is kept, as JSON, under the SHA-256 of its text and of the loader (this module,
-catalog/yamlio.py and ruamel.yaml's version): a changed file or loader never meets an old
-entry. Like CPython's `.pyc` files, the cache costs speed, never correctness: an entry that
-cannot be read is parsed again and rewritten, a folder that cannot be written is not used,
-and every refusal and its located message still come from the loader itself.
+catalog/yamlio.py, catalog/changelog_text.py and ruamel.yaml's version): a changed file or
+loader never meets an old entry. Like CPython's `.pyc` files, the cache costs speed, never
+correctness: an entry that cannot be read is parsed again and rewritten, a folder that
+cannot be written is not used, and every refusal and its located message still come from
+the loader itself.
 
 TOGETHER_CATALOG_CACHE names the pipeline's cache folder (default .cache in the checkout),
 which holds these entries under yaml/ and the generator's compiled templates under jinja/
@@ -46,23 +47,26 @@ def _loader_key() -> bytes:
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(ruamel_version.encode())
-    for name in ("yamlio.py", "plain_cache.py"):
+    for name in ("yamlio.py", "changelog_text.py", "plain_cache.py"):
         digest.update((here / name).read_bytes())
     return digest.digest()
 
 
-def entry(text: str, where: Path) -> Path:
-    """The file that holds (or would hold) the plain data of `text`."""
-    key = hashlib.sha256(_loader_key() + text.encode("utf-8", "surrogatepass"))
+def entry(text: str, where: Path, reader: str = "yaml") -> Path:
+    """The file that holds (or would hold) what `reader` makes of `text`."""
+    key = hashlib.sha256(
+        _loader_key() + f"{reader}\n".encode() + text.encode("utf-8", "surrogatepass")
+    )
     return where / f"{key.hexdigest()}.json"
 
 
-def cached(text: str, load: Callable[[], Any]) -> Any:
-    """`load()`, the plain data of `text`, from the cache when an entry holds it."""
+def cached(text: str, load: Callable[[], Any], reader: str = "yaml") -> Any:
+    """`load()`, the plain data `reader` makes of `text`, from the cache when an entry holds
+    it (the changelog's line reader, which may decline a text, keeps its own entries)."""
     where = folder()
     if where is None:
         return load()
-    path = entry(text, where)
+    path = entry(text, where, reader)
     try:
         return json.loads(path.read_bytes())
     except (OSError, ValueError):  # no entry, or one that cannot be read: parse again

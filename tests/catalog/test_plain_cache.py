@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import plain_cache, yamlio
-from catalog.load import CATALOG_DIR, ROOT
+from catalog import changelog_text, plain_cache, yamlio
+from catalog.load import CATALOG_DIR, ROOT, changelog_plain
 
 
 @pytest.fixture
@@ -153,3 +153,18 @@ def test_the_pipeline_reads_the_same_catalog_through_the_cache(cache: Path, tmp_
     assert runs[0].returncode == runs[1].returncode == 0, runs[0].stderr
     assert runs[0].stdout == runs[1].stdout
     assert len(_entries(cache)) >= len(list(CATALOG_DIR.glob("*.yaml"))) - 1  # the changelog
+
+
+def test_the_changelog_reader_keeps_its_own_entries(cache: Path) -> None:
+    path = CATALOG_DIR / "changelog.yaml"
+    text = yamlio.read_text(path)
+    fresh = changelog_text.fast_plain(text)
+    assert fresh is not None
+    assert changelog_plain(text, path) == fresh
+    assert changelog_plain(text, path) == fresh  # from its entry
+    # A text the line reader declines is kept as declined, and the YAML loader still reads
+    # it: the two readers' entries for one text never stand in for each other.
+    declined = "entries: []\n"
+    for _ in range(2):
+        assert changelog_plain(declined, path) == {"entries": []}
+    assert len(_entries(cache)) == 3

@@ -59,11 +59,16 @@ class RetiredTable:
     rows: tuple[tuple[str, str, str | None, tuple[Any, ...]], ...]
 
 
-def record_values(table: Table, row: Any) -> dict[str, Any]:
-    """A row's record fields (codegen/records.py) but the derived ones, in record order."""
+def record_values(table: Table) -> list[dict[str, Any]]:
+    """Each retired row's record fields (codegen/records.py) but the derived ones, in record
+    order."""
     names = {r.name: r.names for r in record_classes()}[RECORD_OF_KIND[table.kind]]
-    own = {"footnotes": tuple(row.footnotes), "note": row.note}
-    return {n: own[n] if n in own else getattr(row, n) for n in names if n not in DERIVED_FIELDS}
+    stored = [n for n in names if n not in DERIVED_FIELDS]
+    out = []
+    for row in table.retired:
+        own = {"footnotes": tuple(row.footnotes), "note": row.note}
+        out.append({n: own[n] if n in own else getattr(row, n) for n in stored})
+    return out
 
 
 def retired_tables(catalog: Catalog) -> list[RetiredTable]:
@@ -73,7 +78,7 @@ def retired_tables(catalog: Catalog) -> list[RetiredTable]:
         if not table.retired:
             continue
         successor = Successors(row.model for row in table.rows)
-        values = [record_values(table, row) for row in table.retired]
+        values = record_values(table)
         fields = tuple(
             name for name in values[0] if any(v[name] != FIELD_DEFAULTS.get(name) for v in values)
         )

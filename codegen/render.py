@@ -15,6 +15,7 @@ import json
 import keyword
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,12 +140,29 @@ def py_layout(value: object, indent: str = "", prefix: str = "", suffix: str = "
     fits LINE_LENGTH, else a tuple split one item per line, each item laid out the same way
     one level deeper. The value reaches the text only through `py`; `prefix` (a dict key and
     ": ", itself through `py`, or an annotated name) and `suffix` are the template's."""
-    flat = prefix + py(value) + suffix
-    if isinstance(value, tuple) and value and display_width(indent + flat) > LINE_LENGTH:
-        inner = indent + "    "
-        items = "".join(py_layout(item, inner) for item in value)
-        return f"{indent}{prefix}(\n{items}{indent}){suffix}\n"
-    return f"{indent}{flat}\n"
+    texts: dict[int, str] = {}  # id of each part of `value` -> its `py` text, made once
+
+    def text(part: object) -> str:
+        if isinstance(part, tuple):
+            items = [text(item) for item in part]
+            made = f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+        else:
+            made = py(part)
+        texts[id(part)] = made
+        return made
+
+    def lay(part: object, indent: str, prefix: str, suffix: str) -> Iterator[str]:
+        flat = prefix + texts[id(part)] + suffix
+        if isinstance(part, tuple) and part and display_width(indent + flat) > LINE_LENGTH:
+            yield f"{indent}{prefix}(\n"
+            for item in part:
+                yield from lay(item, indent + "    ", "", ",")
+            yield f"{indent}){suffix}\n"
+        else:
+            yield f"{indent}{flat}\n"
+
+    text(value)
+    return "".join(lay(value, indent, prefix, suffix))
 
 
 def comment(value: object) -> str:

@@ -226,6 +226,8 @@ def to_json(value: object, indent: int | None = None) -> str:
 #: `*` is written as an entity instead: the scraper reads a trailing `*`, escaped or not, as
 #: the docs' footnote mark, and only an entity stays data.
 _MD_SPECIAL = frozenset("\\`_[]<>&|!~#")
+#: Any printable ASCII character `md` writes otherwise than as itself.
+_MD_ESCAPED = re.compile(r"[\\`_\[\]<>&|!~#*]")
 
 
 def _needs_entity(ch: str) -> bool:
@@ -239,6 +241,9 @@ def md(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise RenderError(f"md filter: {type(value).__name__} values have no markdown form")
     text = str(value)
+    if text.isascii() and text.isprintable() and not _MD_ESCAPED.search(text):
+        if text == text.strip(" "):  # most cells: nothing to escape, no space at an edge
+            return text
     out: list[str] = []
     last = len(text) - 1
     for index, ch in enumerate(text):

@@ -247,3 +247,15 @@ def test_hostile_values_pass_through_every_output(
 def test_filters_refuse_what_they_cannot_spell_exactly(flt: Any, value: object) -> None:
     with pytest.raises(RenderError):
         flt(value)
+
+
+def test_md_fast_path_passes_only_what_needs_no_escape() -> None:
+    # md returns plain printable ASCII as is unless it holds one of these; the set must be
+    # exactly the characters its escaping loop rewrites.
+    from codegen import render
+
+    ascii_printable = [chr(c) for c in range(0x20, 0x7F)]
+    escaped = {ch for ch in ascii_printable if render._MD_ESCAPED.search(ch)}
+    assert escaped == set(render._MD_SPECIAL) | {"*"}
+    for ch in ascii_printable:
+        assert (md(f"a{ch}b") == f"a{ch}b") == (ch not in escaped)

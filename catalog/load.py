@@ -187,11 +187,24 @@ def _extra(adapter: TypeAdapter[M], doc: Any, path: Path, located: bool) -> M | 
     if doc is None:
         return None
     try:
-        model: M = adapter.validate_json(json.dumps(yamlio.to_plain(doc)))
+        model: M = adapter.validate_json(_json_text(doc))
     except ValidationError:
         # Raises: on the round-trip reload when read from a file, so the error has its line.
         model = validate(adapter, load_doc(path) if located else doc, path)
     return model
+
+
+def _json_text(doc: Any) -> str:
+    """JSON of a document: directly when it is plain already (as the loaders give it: string
+    keys only; the changelog's thousands of nodes need no copy), else of its plain copy."""
+    try:
+        return json.dumps(doc, default=_not_plain)
+    except (TypeError, ValueError):  # a date, a non-string key, ...
+        return json.dumps(yamlio.to_plain(doc))
+
+
+def _not_plain(value: Any) -> Any:
+    raise TypeError(f"not plain: {type(value).__name__}")
 
 
 def _check_references(waivers: Waivers, path: Path, located: bool, tables: Iterable[str]) -> None:

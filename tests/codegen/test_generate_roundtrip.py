@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import typing
 from pathlib import Path
 from typing import Any
@@ -200,7 +201,7 @@ KEYS = frozenset(
 )
 
 
-def _whole(value: Any, least: int) -> bool:
+def _whole(value: Any, least: float) -> bool:
     """A whole number at least `least`; as in JSON Schema, 2.0 is a whole number."""
     number = isinstance(value, int | float) and not isinstance(value, bool)
     return number and float(value).is_integer() and value >= least
@@ -230,7 +231,9 @@ def _allowed(catalog: Catalog, request: dict[str, Any]) -> bool:
     steps = request.get("gradient_accumulation_steps")
     vision = request.get("train_vision", False)
     plain = (
-        (batch == "max" or _whole(batch, 1))
+        # No bound of its own: a model's row bounds it; a checkpoint job's batch size is its
+        # parent job's (the SDK skips its batch check there, README "Pre-flight validation").
+        (batch == "max" or _whole(batch, -math.inf))
         and (length is None or _whole(length, 1))
         and (rank is None or _whole(rank, 1))
         and (steps is None or _whole(steps, 0))

@@ -67,6 +67,16 @@ def test_a_group_times_each_case_and_the_loop_overhead(monkeypatch: pytest.Monke
     assert len(result["loop_overhead_ns"]) == 2
 
 
+def test_a_child_process_gets_the_pipeline_cache_it_is_given(tmp_path: Path) -> None:
+    probe = (
+        "import os, sys; "
+        "sys.exit(7 if os.environ.get('TOGETHER_CATALOG_CACHE') == sys.argv[1] else 5)"
+    )
+    for cache in ("", str(tmp_path)):
+        code, *_ = run_once([sys.executable, "-c", probe, cache], cache)
+        assert code == 7, cache
+
+
 def test_a_child_process_reports_exit_code_and_peak_memory() -> None:
     code, wall, peak, err = run_once(
         [sys.executable, "-c", "import sys; b = bytearray(64 << 20); sys.exit(3)"]
@@ -95,7 +105,14 @@ def test_durations_are_shown_in_a_readable_unit() -> None:
 
 def _stage(stage: str, factor: int, wall_s: float) -> StageResult:
     ns = wall_s * 1e9
-    return StageResult(stage, factor, Sample((ns,)), Sample((1e8,)), [0])
+    return StageResult(
+        stage,
+        factor,
+        wall_ns=Sample((ns,)),
+        peak_rss=Sample((1e8,)),
+        cold_ns=Sample((2 * ns,)),
+        exit_codes=[0],
+    )
 
 
 def _sizes(cost: Any) -> dict[int, list[StageResult]]:
@@ -119,6 +136,7 @@ def test_targets_flag_a_superlinear_stage_and_a_slow_pipeline() -> None:
     assert verdicts["near-linear growth"].met is False
     assert "check" in verdicts["near-linear growth"].measured
     assert verdicts["pipeline <= 2 s at real size"].met is True  # 0.1 + 0.01 + 0.1
+    assert verdicts["pipeline <= 2 s at real size"].measured == "210.0 ms warm, 420.0 ms cold"
     assert verdicts["pipeline <= 60 s at 100x"].met is False
     assert verdicts["import <= 20 ms at real size"].met is None
 

@@ -182,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
                 groups.append(_micro(group, 5 if args.quick else 11))
 
     verdicts = report.targets(import_results, groups, by_factor)
+    reference = f"speed reference at end (`{machine.SPEED_REFERENCE}`)"
+    described.append((reference, machine.speed_reference()))
     elapsed = time.perf_counter() - started
     if machine.tree_state(ROOT, ignore=args.out) != state:
         # Committed or edited under the run: the figures belong to no one commit.

@@ -145,6 +145,22 @@ def load_average() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
+#: A fixed pure-Python workload, timed at the start and the end of a run: on a shared VM
+#: the host lends more or less CPU from minute to minute (this varies twofold here with a
+#: load average near zero), so the results say how fast the machine was while they ran.
+SPEED_REFERENCE = "sum(range(1000))"
+
+
+def speed_reference() -> str:
+    """The best of five timings of SPEED_REFERENCE, per call (lower is faster)."""
+    import timeit
+
+    timer = timeit.Timer(SPEED_REFERENCE)
+    loops, _ = timer.autorange()
+    best = min(timer.repeat(5, loops)) / loops
+    return f"{best * 1e6:.1f} µs"
+
+
 def describe(repo: Path) -> list[tuple[str, str]]:
     """(label, value) pairs for the results' machine table."""
     rows = [
@@ -154,6 +170,7 @@ def describe(repo: Path) -> list[tuple[str, str]]:
         ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
         ("commit", git_commit(repo)),
         ("load average at start (1/5/15 min)", load_average()),
+        (f"speed reference at start (`{SPEED_REFERENCE}`)", speed_reference()),
     ]
     rows += [(f"`{p}`", version(p)) for p in PACKAGES]
     return rows

@@ -6,7 +6,7 @@ for them. A lookup of a retired id raises `RetiredModelError` (an `UnknownModelE
 so; `retired_models()` lists them.
 
 A successor is named where one is evident, by a rule applied when the package was generated
-(codegen/history.py): a current id of the same table with the same name under a renamed
+(codegen/successors.py): a current id of the same table with the same name under a renamed
 namespace, or the same namespace and name with one version number higher (the highest such),
 or with trailing date or variant segments ("-0528", "-tput", "-Free") dropped; only when
 these point at exactly one id.

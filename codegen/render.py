@@ -241,9 +241,9 @@ def md(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise RenderError(f"md filter: {type(value).__name__} values have no markdown form")
     text = str(value)
-    if text.isascii() and text.isprintable() and not _MD_ESCAPED.search(text):
-        if text == text.strip(" "):  # most cells: nothing to escape, no space at an edge
-            return text
+    plain = text.isascii() and text.isprintable() and not _MD_ESCAPED.search(text)
+    if plain and text == text.strip(" "):  # most cells: nothing to escape, no edge space
+        return text
     out: list[str] = []
     last = len(text) - 1
     for index, ch in enumerate(text):

@@ -43,7 +43,7 @@ _SCALARS = (
     | st.booleans()
     | st.integers()
     | st.floats(allow_nan=False)
-    | st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+    | st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 )
 _PLAIN = st.recursive(
     _SCALARS,

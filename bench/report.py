@@ -251,13 +251,13 @@ def targets(
             for r in g["results"]
             if r["kind"] == kind and "ns" in r and "raw mapping" not in r["name"]
         ]
+        # Our own library failing any of its calls is a miss, not a target left unmeasured.
+        failed = [reason for g in groups for reason in _our_failures(g, kind)]
+        if failed:
+            out.append(Verdict(label, f"failed: {failed[0]}", False))
+            continue
         if not medians:
-            # Our own library failing its benchmark is a miss, not a target left unmeasured.
-            failed = [reason for g in groups for reason in _our_failures(g, kind)]
-            if failed:
-                out.append(Verdict(label, f"failed: {failed[0]}", False))
-            else:
-                out.append(Verdict(label, "not measured", None))
+            out.append(Verdict(label, "not measured", None))
             continue
         worst = max(medians, key=lambda m: m[1])
         out.append(Verdict(label, f"worst {fmt_ns(worst[1])} ({worst[0]})", worst[1] <= limit))

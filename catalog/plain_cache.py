@@ -12,7 +12,7 @@ the loader itself.
 
 TOGETHER_CATALOG_CACHE names the pipeline's cache folder (default .cache in the checkout),
 which holds these entries under yaml/ and the generator's compiled templates under jinja/
-(codegen/render.py); set it empty to turn both off. At most MAX_ENTRIES are kept here, the
+(codegen/template_cache.py); set it empty to turn both off. At most MAX_ENTRIES are kept here, the
 least recently written going first.
 """
 
@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -46,10 +47,20 @@ def _loader_key() -> bytes:
     from ruamel.yaml import __version__ as ruamel_version
 
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(ruamel_version.encode())
+    digest = hashlib.sha256(f"{sys.version}\n{ruamel_version}\n{_clib()}\n".encode())
     for name in ("yamlio.py", "changelog_text.py", "plain_cache.py"):
         digest.update((here / name).read_bytes())
     return digest.digest()
+
+
+def _clib() -> str:
+    """Which build of ruamel.yaml's C parser (which the loader uses when it is installed)."""
+    try:
+        import _ruamel_yaml  # type: ignore[import-not-found]
+    except ImportError:
+        return "no C parser"
+    built = os.stat(_ruamel_yaml.__file__)
+    return f"{_ruamel_yaml.__file__} {built.st_size} {built.st_mtime_ns}"
 
 
 def entry(text: str, where: Path, reader: str = "yaml") -> Path:
@@ -78,11 +89,20 @@ def cached(text: str, load: Callable[[], Any], reader: str = "yaml") -> Any:
 
 def _store(path: Path, data: Any) -> None:
     try:
+        blob = json.dumps(data, ensure_ascii=True)
+        # Kept only when it reads back as exactly `data`: JSON joins two lone surrogates
+        # ("\ud83d\ude00" in a quoted YAML scalar) into one character, and NaN is not
+        # equal to itself; such data is parsed every time instead.
+        if json.loads(blob) != data:
+            return
+    except (TypeError, ValueError, RecursionError):  # no JSON form (a 4,300-digit int)
+        return
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(json.dumps(data, ensure_ascii=True).encode("ascii"))
+                f.write(blob.encode("ascii"))
             os.replace(tmp, path)  # readers see the whole entry or none
         except BaseException:
             os.unlink(tmp)

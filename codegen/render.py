@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import hashlib
 import json
 import keyword
 import re
@@ -19,11 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markdown_it.common.utils import isValidEntityCode
 
-from catalog import plain_cache
 from catalog.tables import DASH_MARKER, FOOTNOTE_MARKER, NA_MARKER, NONE_MARKERS
+from codegen import template_cache
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -325,22 +324,6 @@ def is_nested(value: object) -> bool:
 
 
 @functools.cache
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Compiled templates kept between runs (catalog/plain_cache.py names the folder).
-
-    Jinja checks an entry against the template's source but not against the environment's
-    options, so the entries' names carry a hash of this module, which sets them."""
-    where = plain_cache.folder("jinja")
-    if where is None:
-        return None
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-    except OSError:  # a read-only checkout: compile every run
-        return None
-    own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    return FileSystemBytecodeCache(str(where), pattern=f"{own}-%s.cache")
-
-
 def environment(templates: Path = TEMPLATES_DIR) -> Environment:
     """One environment per template folder, so compiled templates are reused across runs."""
     env = Environment(
@@ -350,7 +333,6 @@ def environment(templates: Path = TEMPLATES_DIR) -> Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(
         py=py,
@@ -368,6 +350,7 @@ def environment(templates: Path = TEMPLATES_DIR) -> Environment:
     )
     env.tests["nested"] = is_nested
     env.globals.update(header=header)
+    env.bytecode_cache = template_cache.bytecode_cache(env)
     return env
 
 
@@ -381,6 +364,7 @@ def extended_environment(
     env.filters = {**base.filters, **filters}
     env.tests = dict(base.tests)
     env.globals = {**base.globals, **(globals_ or {})}
+    env.bytecode_cache = template_cache.bytecode_cache(env)
     return env
 
 

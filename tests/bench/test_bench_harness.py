@@ -185,6 +185,18 @@ def test_our_library_failing_its_benchmark_is_a_miss() -> None:
     for target in ("lookup <= 1 µs", "validation <= 5 µs"):
         assert verdicts[target].met is False
         assert "AssertionError: the valid request" in verdicts[target].measured
+    partly = [
+        {
+            "group": "together_catalog",
+            "results": [
+                {"kind": "lookup", "subject": "t", "name": "a", "ns": [80.0]},
+                {"kind": "lookup", "subject": "t", "name": "b", "unavailable": "RetiredModelError"},
+            ],
+        }
+    ]
+    verdicts = {v.target: v for v in report.targets({}, partly, {})}
+    assert verdicts["lookup <= 1 µs"].met is False  # one call of ours failed, one was timed
+    assert "RetiredModelError" in verdicts["lookup <= 1 µs"].measured
     others = [{"group": "litellm", "unavailable": "ModuleNotFoundError: litellm"}]
     verdicts = {v.target: v for v in report.targets({}, others, {})}
     assert verdicts["lookup <= 1 µs"].met is None  # another library missing is not ours

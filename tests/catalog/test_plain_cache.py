@@ -168,3 +168,22 @@ def test_the_changelog_reader_keeps_its_own_entries(cache: Path) -> None:
     for _ in range(2):
         assert changelog_plain(declined, path) == {"entries": []}
     assert len(_entries(cache)) == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a: "\\ud83d\\ude00"\n',  # two lone surrogates, which JSON would join into one character
+        "a: .nan\n",  # NaN is not equal to itself
+        "a: 0x" + "f" * 4000 + "\n",  # an int too long for json to write
+    ],
+    ids=["surrogate-pair", "nan", "huge-int"],
+)
+def test_data_json_would_change_is_parsed_every_time(cache: Path, text: str) -> None:
+    fresh = yamlio._loads_plain(text, "<doc>")
+    for _ in range(2):
+        got = yamlio.loads_plain(text, "<doc>")["a"]
+        want = fresh["a"]
+        assert type(got) is type(want)
+        assert got == want or (math.isnan(got) and math.isnan(want))
+    assert _entries(cache) == []

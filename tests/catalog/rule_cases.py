@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from catalog.rules import run_rules
 from tests.support.catalog_strategies import (
     BASE_COLUMNS,
@@ -174,3 +176,17 @@ def registrar(cases: list[Case]) -> Register:
         return register
 
     return case
+
+
+def one_break_params(cases: list[Case]) -> list[Any]:
+    """A family's cases as `(rule, edit, expected)` parameters, each named `rule:case`."""
+    return [
+        pytest.param(rule, edit, rows_, id=f"{rule}:{name}") for rule, name, edit, rows_ in cases
+    ]
+
+
+def fired_after(edit: Edit) -> set[tuple[str, str, str]]:
+    """What the rules report on the minimal catalog once `edit` has broken it."""
+    docs = minimal()
+    edit(docs)
+    return fired(docs)

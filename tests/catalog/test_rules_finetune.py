@@ -18,7 +18,9 @@ from tests.catalog.rule_cases import (
     Case,
     Edit,
     fired,
+    fired_after,
     minimal,
+    one_break_params,
     registrar,
     row,
     rows,
@@ -91,16 +93,11 @@ def _(d: CatalogDocs) -> None:
     rows(d, LORA).append(finetune_row("acme-ai/Colossus-405B", "Acme AI"))
 
 
-@pytest.mark.parametrize(
-    ("rule", "edit", "expected"),
-    [pytest.param(r, e, x, id=f"{r}:{n}") for r, n, e, x in CASES],
-)
+@pytest.mark.parametrize(("rule", "edit", "expected"), one_break_params(CASES))
 def test_one_break_fires_exactly_that_rule(
     rule: str, edit: Edit, expected: set[tuple[str, str]]
 ) -> None:
-    docs = minimal()
-    edit(docs)
-    assert fired(docs) == {(rule, table, model) for table, model in expected}
+    assert fired_after(edit) == {(rule, table, model) for table, model in expected}
 
 
 def test_lora_only_threshold_is_exclusive() -> None:

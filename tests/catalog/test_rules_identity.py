@@ -20,8 +20,8 @@ from tests.catalog.rule_cases import (
     TPUT,
     Case,
     Edit,
-    fired,
-    minimal,
+    fired_after,
+    one_break_params,
     registrar,
     row,
     rows,
@@ -72,13 +72,8 @@ def _(d: CatalogDocs) -> None:
         rows(d, LORA).append(finetune_row(model, "Acme AI"))
 
 
-@pytest.mark.parametrize(
-    ("rule", "edit", "expected"),
-    [pytest.param(r, e, x, id=f"{r}:{n}") for r, n, e, x in CASES],
-)
+@pytest.mark.parametrize(("rule", "edit", "expected"), one_break_params(CASES))
 def test_one_break_fires_exactly_that_rule(
     rule: str, edit: Edit, expected: set[tuple[str, str]]
 ) -> None:
-    docs = minimal()
-    edit(docs)
-    assert fired(docs) == {(rule, table, model) for table, model in expected}
+    assert fired_after(edit) == {(rule, table, model) for table, model in expected}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.catalog.rule_cases import Q235, Case, Edit, fired, minimal, registrar
+from tests.catalog.rule_cases import Q235, Case, Edit, fired_after, one_break_params, registrar
 from tests.support.catalog_strategies import CatalogDocs
 
 CASES: list[Case] = []
@@ -54,13 +54,8 @@ def _(d: CatalogDocs) -> None:
     d["aliases"]["serving_variants"]["Qwen/Gone-tput"] = Q235
 
 
-@pytest.mark.parametrize(
-    ("rule", "edit", "expected"),
-    [pytest.param(r, e, x, id=f"{r}:{n}") for r, n, e, x in CASES],
-)
+@pytest.mark.parametrize(("rule", "edit", "expected"), one_break_params(CASES))
 def test_one_break_fires_exactly_that_rule(
     rule: str, edit: Edit, expected: set[tuple[str, str]]
 ) -> None:
-    docs = minimal()
-    edit(docs)
-    assert fired(docs) == {(rule, table, model) for table, model in expected}
+    assert fired_after(edit) == {(rule, table, model) for table, model in expected}

@@ -113,18 +113,13 @@ class Flat:
     new: Any
 
 
-def flat_history(catalog: Catalog) -> dict[str, list[Flat]]:
-    """Model id -> its changes, oldest first: by snapshot date, then in the changelog's
-    order. An id renamed to another (a `changed` cell of field `model`, a case-only rename)
-    keeps its own changes, and the new id gets them too. Models in sorted order."""
-    every: list[Flat] = []
-    renamed_to: dict[str, set[str]] = {}
+def changelog_changes(catalog: Catalog) -> Iterator[Flat]:
+    """Every change of catalog/changelog.yaml in the file's order, but a table's own ones
+    (recorded under SOURCE_MODEL), flattened with its entry's snapshot."""
     for entry in catalog.changelog.entries:
         for change in entry.changes:
-            if change.model == SOURCE_MODEL:
-                continue
-            every.append(
-                Flat(
+            if change.model != SOURCE_MODEL:
+                yield Flat(
                     entry.snapshot.isoformat(),
                     entry.page,
                     entry.approximate is not None,
@@ -135,9 +130,18 @@ def flat_history(catalog: Catalog) -> dict[str, list[Flat]]:
                     change.old,
                     change.new,
                 )
-            )
-            if change.field == "model" and isinstance(change.new, str):
-                renamed_to.setdefault(change.new, set()).add(change.model)
+
+
+def flat_history(catalog: Catalog) -> dict[str, list[Flat]]:
+    """Model id -> its changes, oldest first: by snapshot date, then in the changelog's
+    order. An id renamed to another (a `changed` cell of field `model`, a case-only rename)
+    keeps its own changes, and the new id gets them too, whether or not it has changes of
+    its own. Models in sorted order."""
+    every = list(changelog_changes(catalog))
+    renamed_to: dict[str, set[str]] = {}
+    for flat in every:
+        if flat.field == "model" and isinstance(flat.new, str):
+            renamed_to.setdefault(flat.new, set()).add(flat.model)
 
     def sources(model: str) -> set[str]:
         found, todo = {model}, [model]
@@ -153,7 +157,7 @@ def flat_history(catalog: Catalog) -> dict[str, list[Flat]]:
     for position, (_, flat) in enumerate(ordered):
         by_id.setdefault(flat.model, []).append((position, flat))
     out: dict[str, list[Flat]] = {}
-    for model in sorted(by_id):
+    for model in sorted(by_id.keys() | renamed_to.keys()):
         mine = [item for recorded in sources(model) for item in by_id.get(recorded, ())]
         out[model] = [flat for _, flat in sorted(mine, key=lambda item: item[0])]
     return out

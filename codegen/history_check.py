@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
+from dataclasses import astuple
 from typing import Any
 
 from catalog.contents import Catalog
@@ -13,7 +14,7 @@ from codegen.history import (
     FIELD_DEFAULTS,
     HISTORY_MODULE,
     RETIRED_MODULE,
-    SOURCE_MODEL,
+    changelog_changes,
 )
 from codegen.records import RECORD_OF_KIND, record_classes
 from codegen.successors import Successors
@@ -106,27 +107,11 @@ def read_history(source: str) -> dict[str, list[tuple[Any, ...]]]:
 def expected_history(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
     """What `read_history` must give, straight from catalog/changelog.yaml: each change
     under its own id, and under every id a rename chain leads it to; stably by date."""
+    seq = [astuple(flat) for flat in changelog_changes(catalog)]
     renames: dict[str, set[str]] = {}
-    seq: list[tuple[Any, ...]] = []
-    for entry in catalog.changelog.entries:
-        for c in entry.changes:
-            if c.model == SOURCE_MODEL:
-                continue
-            seq.append(
-                (
-                    entry.snapshot.isoformat(),
-                    entry.page,
-                    entry.approximate is not None,
-                    c.table,
-                    c.model,
-                    c.change,
-                    c.field,
-                    c.old,
-                    c.new,
-                )
-            )
-            if c.field == "model" and isinstance(c.new, str):
-                renames.setdefault(c.model, set()).add(c.new)
+    for change in seq:
+        if change[6] == "model" and isinstance(change[8], str):
+            renames.setdefault(change[4], set()).add(change[8])
     out: dict[str, list[tuple[Any, ...]]] = {}
     for item in sorted(seq, key=lambda change: change[0]):  # stable: file order within a date
         under, todo = {item[4]}, [item[4]]

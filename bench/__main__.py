@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     sections = {s.strip() for s in args.only.split(",") if s.strip()}
     sizes = [1, 10] if args.quick else sorted({int(s) for s in args.sizes.split(",")})
     started = time.perf_counter()
-    described = machine.describe(ROOT)
+    described = machine.describe(state)
     real_rows = sum(row_counts(CATALOG).values())
 
     with tempfile.TemporaryDirectory(prefix="together-catalog-bench-") as tmp:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from bench.timing import per_call
+
 PACKAGES = (
     "together-catalog",
     "litellm",
@@ -40,25 +42,6 @@ def version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "not installed"
-
-
-def git_commit(repo: Path) -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        dirty = subprocess.run(
-            ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return out.stdout.strip() + (" (uncommitted changes)" if dirty.stdout.strip() else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,22 +136,18 @@ SPEED_REFERENCE = "sum(range(1000))"
 
 def speed_reference() -> str:
     """The best of five timings of SPEED_REFERENCE, per call (lower is faster)."""
-    import timeit
-
-    timer = timeit.Timer(SPEED_REFERENCE)
-    loops, _ = timer.autorange()
-    best = min(timer.repeat(5, loops)) / loops
-    return f"{best * 1e6:.1f} µs"
+    best = min(per_call(SPEED_REFERENCE, {}, repeat=5).values)
+    return f"{best / 1000:.1f} µs"
 
 
-def describe(repo: Path) -> list[tuple[str, str]]:
+def describe(state: TreeState) -> list[tuple[str, str]]:
     """(label, value) pairs for the results' machine table."""
     rows = [
         ("platform", platform.platform()),
         ("CPU", cpu_model()),
         ("cores", str(os.cpu_count())),
         ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
-        ("commit", git_commit(repo)),
+        ("commit", state.describe().replace("`", "")),
         ("load average at start (1/5/15 min)", load_average()),
         (f"speed reference at start (`{SPEED_REFERENCE}`)", speed_reference()),
     ]

@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+#: How long a transaction or a recovery waits for another one on the same folder (seconds):
+#: as long as a second writer waits for the writer lock.
+from catalog.lock import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+
 STAGING = ".txn"
 JOURNAL = "journal"
 #: Suffix of a staged file inside STAGING (so no target name can clash with JOURNAL).
 STAGED_SUFFIX = ".new"
-#: How long a transaction or a recovery waits for another one on the same folder (seconds).
-DEFAULT_TIMEOUT = 60.0
 MAGIC = "together-catalog transaction 1"
 ABSENT = "-"  # in the journal: the file did not exist before
 
@@ -99,6 +101,16 @@ def write_new(path: Path, data: bytes, what: str) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+    except OSError as exc:
+        raise error_for(exc, path, what) from None
+
+
+def remove(path: Path, what: str) -> None:
+    """Unlink `path`; one that is gone already is no error."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
     except OSError as exc:
         raise error_for(exc, path, what) from None
 

@@ -15,7 +15,7 @@ import fcntl
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 LOCK_NAME = ".lock"
@@ -26,6 +26,39 @@ _POLL = 0.05
 
 class LockTimeout(Exception):
     """Another run held the catalog's lock for longer than the caller would wait."""
+
+
+def poll_flock(
+    fd: int,
+    *,
+    timeout: float,
+    poll: float,
+    timed_out: Callable[[], BaseException],
+    waiting: Callable[[], None] | None = None,
+    failed: Callable[[OSError], BaseException] | None = None,
+) -> None:
+    """Take an exclusive `flock` on `fd`, retrying every `poll` seconds for `timeout` seconds.
+
+    Raises `timed_out()` when the time is up; calls `waiting()` once, before the first wait.
+    Any other error of `flock` is raised as `failed(exc)`, or as is without `failed`.
+    """
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise timed_out() from None
+            if waiting is not None and not told:
+                waiting()
+                told = True
+            time.sleep(poll)
+        except OSError as exc:
+            if failed is None:
+                raise
+            raise failed(exc) from None
 
 
 @contextlib.contextmanager
@@ -39,22 +72,18 @@ def writer_lock(
     except OSError as exc:
         raise OSError(exc.errno, f"cannot open the lock file: {exc.strerror}", str(path)) from None
     try:
-        deadline = time.monotonic() + timeout
-        told = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise LockTimeout(
-                        f"{path}: another reconcile, generate or fetch still holds the catalog "
-                        f"lock after {timeout:g} s; try again when it has finished"
-                    ) from None
-                if not told:
-                    print(f"{who}: waiting for another run to release {path}", file=sys.stderr)
-                    told = True
-                time.sleep(_POLL)
+        poll_flock(
+            fd,
+            timeout=timeout,
+            poll=_POLL,
+            timed_out=lambda: LockTimeout(
+                f"{path}: another reconcile, generate or fetch still holds the catalog "
+                f"lock after {timeout:g} s; try again when it has finished"
+            ),
+            waiting=lambda: print(
+                f"{who}: waiting for another run to release {path}", file=sys.stderr
+            ),
+        )
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock

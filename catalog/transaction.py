@@ -39,9 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,10 +58,12 @@ from catalog.journal import (
     journal_text,
     read_bytes,
     read_journal,
+    remove,
     sha,
     valid_name,
     write_new,
 )
+from catalog.lock import poll_flock
 
 __all__ = [
     "JOURNAL",
@@ -100,22 +100,19 @@ def _folder_lock(catalog_dir: Path, timeout: float) -> Iterator[int]:
     except OSError as exc:
         raise error_for(exc, catalog_dir, "opening the catalog folder") from None
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise TransactionError(
-                        errno.EWOULDBLOCK,
-                        f"another process has been changing or recovering this catalog folder "
-                        f"for over {timeout:g} s; try again when it has finished",
-                        str(catalog_dir),
-                    ) from None
-                time.sleep(_POLL)
-            except OSError as exc:  # e.g. ENOLCK: a file system without flock
-                raise error_for(exc, catalog_dir, "locking the catalog folder") from None
+        poll_flock(
+            fd,
+            timeout=timeout,
+            poll=_POLL,
+            timed_out=lambda: TransactionError(
+                errno.EWOULDBLOCK,
+                f"another process has been changing or recovering this catalog folder "
+                f"for over {timeout:g} s; try again when it has finished",
+                str(catalog_dir),
+            ),
+            # e.g. ENOLCK: a file system without flock
+            failed=lambda exc: error_for(exc, catalog_dir, "locking the catalog folder"),
+        )
         yield fd
     finally:
         os.close(fd)  # releases the lock
@@ -259,25 +256,14 @@ def _apply(catalog_dir: Path, dir_fd: int, entries: Sequence[Entry], *, verify: 
             except OSError as exc:
                 raise error_for(exc, target, f"moving the new {e.name} into place") from None
         else:
-            try:
-                os.unlink(target)
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                raise error_for(exc, target, "deleting it") from None
+            remove(target, "deleting it")
     fsync_dir(catalog_dir, dir_fd)
 
 
 def _finish(catalog_dir: Path, dir_fd: int) -> None:
     """Drop the journal (the change is applied and synced), then the staging folder."""
     staging = catalog_dir / STAGING
-    journal = staging / JOURNAL
-    try:
-        os.unlink(journal)
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise error_for(exc, journal, "removing the journal") from None
+    remove(staging / JOURNAL, "removing the journal")
     failed = _discard(staging)
     if failed is not None:
         raise failed
@@ -367,12 +353,7 @@ def _recover_locked(catalog_dir: Path, dir_fd: int) -> str | None:
     except OSError as exc:
         raise error_for(exc, catalog_dir, "listing it") from None
     for name in strays:
-        try:
-            os.unlink(catalog_dir / name)
-        except FileNotFoundError:
-            pass
-        except OSError as exc:
-            raise error_for(exc, catalog_dir / name, "removing a stray temporary file") from None
+        remove(catalog_dir / name, "removing a stray temporary file")
     if strays:
         fsync_dir(catalog_dir, dir_fd)
         outcome = outcome or "cleaned"

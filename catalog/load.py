@@ -27,7 +27,8 @@ SPECIAL_FILES = frozenset({NOTES_FILE, ALIASES_FILE, WAIVERS_FILE, CHANGELOG_FIL
 TABLE = TypeAdapter[Table](Table)
 _ALIASES = TypeAdapter(Aliases)
 _WAIVERS = TypeAdapter(Waivers)
-_CHANGELOG = TypeAdapter(Changelog)
+#: Validates changelog.yaml; reconcile validates what it appends with it.
+CHANGELOG = TypeAdapter(Changelog)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -71,14 +72,19 @@ def load_doc(path: Path) -> Any:
 
 def load_validated(adapter: TypeAdapter[Any], path: Path) -> Any:
     """Fast read-only load and validation; on a validation error, reload round-trip to locate it."""
+    return validate_plain(adapter, _load_plain(path), path)
+
+
+def validate_plain(
+    adapter: TypeAdapter[Any], plain: Any, path: Path, *, located: bool = True
+) -> Any:
+    """Validate a document fast, from its JSON; on an error, validate again what locates it,
+    raising the CatalogError with its line: the round-trip reload of `path` when `located`
+    (the document was read from it), else the document itself."""
     try:
-        plain = yamlio.load_plain(path)
-    except (OSError, yamlio.YamlError) as exc:
-        raise CatalogError(str(exc)) from None
-    try:
-        return adapter.validate_json(json.dumps(plain))
+        return adapter.validate_json(_json_text(plain))
     except ValidationError:
-        return validate(adapter, load_doc(path), path)
+        return validate(adapter, load_doc(path) if located else plain, path)
 
 
 def _load_plain(path: Path) -> Any:
@@ -100,12 +106,13 @@ def changelog_plain(text: str, path: Path) -> Any:
         raise CatalogError(str(exc)) from None
 
 
-def _load_changelog(path: Path) -> Any:
+def read_changelog_file(path: Path) -> tuple[str, Any]:
+    """changelog.yaml's text and its plain document, not yet validated."""
     try:
         text = yamlio.read_text(path)
     except (OSError, yamlio.YamlError) as exc:
         raise CatalogError(str(exc)) from None
-    return changelog_plain(text, path)
+    return text, changelog_plain(text, path)
 
 
 def load_table(path: Path) -> Table:
@@ -153,7 +160,7 @@ def load_catalog(catalog_dir: Path = CATALOG_DIR) -> Catalog:
         for name in (ALIASES_FILE, WAIVERS_FILE)
     )
     log_path = catalog_dir / CHANGELOG_FILE
-    changelog = _load_changelog(log_path) if log_path.exists() else None
+    changelog = read_changelog_file(log_path)[1] if log_path.exists() else None
     return catalog_from_docs(tables, notes, aliases, waivers, catalog_dir, changelog=changelog)
 
 
@@ -179,18 +186,14 @@ def catalog_from_docs(
     checked_aliases = _extra(_ALIASES, aliases, folder / ALIASES_FILE, located) or Aliases()
     checked_waivers = _extra(_WAIVERS, waivers, folder / WAIVERS_FILE, located) or Waivers()
     _check_references(checked_waivers, folder / WAIVERS_FILE, located, by_id)
-    log = _extra(_CHANGELOG, changelog, folder / CHANGELOG_FILE, located) or Changelog()
+    log = _extra(CHANGELOG, changelog, folder / CHANGELOG_FILE, located) or Changelog()
     return Catalog(by_id, notes, checked_aliases, checked_waivers, log)
 
 
 def _extra(adapter: TypeAdapter[M], doc: Any, path: Path, located: bool) -> M | None:
     if doc is None:
         return None
-    try:
-        model: M = adapter.validate_json(_json_text(doc))
-    except ValidationError:
-        # Raises: on the round-trip reload when read from a file, so the error has its line.
-        model = validate(adapter, load_doc(path) if located else doc, path)
+    model: M = validate_plain(adapter, doc, path, located=located)
     return model
 
 
@@ -198,13 +201,9 @@ def _json_text(doc: Any) -> str:
     """JSON of a document: directly when it is plain already (as the loaders give it: string
     keys only; the changelog's thousands of nodes need no copy), else of its plain copy."""
     try:
-        return json.dumps(doc, default=_not_plain)
+        return json.dumps(doc)
     except (TypeError, ValueError):  # a date, a non-string key, ...
         return json.dumps(yamlio.to_plain(doc))
-
-
-def _not_plain(value: Any) -> Any:
-    raise TypeError(f"not plain: {type(value).__name__}")
 
 
 def _check_references(waivers: Waivers, path: Path, located: bool, tables: Iterable[str]) -> None:

@@ -22,14 +22,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from catalog import changelog_text, yamlio
+from catalog import changelog_text
 from catalog.changelog import CHANGELOG_FILE, Changelog
-from catalog.load import CatalogError, changelog_plain, load_doc, validate
+from catalog.load import (
+    CHANGELOG,
+    CatalogError,
+    changelog_plain,
+    read_changelog_file,
+    validate_plain,
+)
 from catalog.models import id_key
 from catalog.yaml_comments import delete_key, delete_row, insert_key, insert_row
+from scrapers.diff import differing
 from scrapers.parse import ScrapedPage
 
 RETIRED = "retired"
@@ -43,7 +50,6 @@ HEADER = (
 _NOT_CELLS = frozenset({"model", "last_seen", "footnotes", "na", "note"})
 #: `source:` keys whose change is logged (on model "(source)"); the date is the entry's own.
 _SOURCE_LOGGED = ("url", "page", "section")
-_CHANGELOG = TypeAdapter(Changelog)
 
 
 @dataclass(frozen=True)
@@ -74,21 +80,11 @@ def read_changelog(catalog_dir: Path) -> tuple[str | None, Changelog]:
     path = catalog_dir / CHANGELOG_FILE
     if not path.exists():
         return None, Changelog()
-    try:
-        text = yamlio.read_text(path)
-    except (OSError, yamlio.YamlError) as exc:
-        raise CatalogError(str(exc)) from None
-    return text, _validated(changelog_plain(text, path), path)
-
-
-def _validated(plain: Any, path: Path) -> Changelog:
+    text, plain = read_changelog_file(path)
     if plain is None:
-        return Changelog()
-    try:
-        return _CHANGELOG.validate_json(json.dumps(plain))
-    except ValidationError:
-        result: Changelog = validate(_CHANGELOG, load_doc(path), path)  # raises, located
-        return result
+        return text, Changelog()
+    log: Changelog = validate_plain(CHANGELOG, plain, path)
+    return text, log
 
 
 def last_logged(changelog: Changelog) -> dict[str, dt.date]:
@@ -108,10 +104,10 @@ def appended(text: str | None, old: Changelog, entries: list[dict[str, Any]], pa
     else:
         new = text + ("" if text.endswith("\n") else "\n") + items
     try:
-        got = _CHANGELOG.validate_json(json.dumps(changelog_plain(new, path)))
+        got = CHANGELOG.validate_json(json.dumps(changelog_plain(new, path)))
     except (CatalogError, ValidationError) as exc:
         raise CatalogError(f"{path}: cannot append to it: {exc}") from None
-    want = _CHANGELOG.validate_json(json.dumps({"entries": entries}, default=str))
+    want = CHANGELOG.validate_json(json.dumps({"entries": entries}, default=str))
     if got.entries != (*old.entries, *want.entries):
         raise CatalogError(
             f"{path}: appending the new entries would not keep the old ones as they are "
@@ -138,11 +134,9 @@ def _changed(table: str, model: str, name: str, old: Any, new: Any) -> dict[str,
 
 
 def _cells(table: str, model: str, was: Mapping[str, Any], now: Mapping[str, Any]) -> list[Any]:
-    names = dict.fromkeys(k for k in (*was, *now) if k not in _NOT_CELLS)
     return [
         _changed(table, model, name, was.get(name), now.get(name))
-        for name in names
-        if was.get(name) != now.get(name)
+        for name in differing(was, now, _NOT_CELLS)
     ]
 
 

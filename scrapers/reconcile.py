@@ -14,18 +14,16 @@ written as one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
 from catalog import transaction, yamlio
-from catalog.changelog import CHANGELOG_FILE, Changelog
-from catalog.load import TABLE, CatalogError, load_doc, table_files, validate
+from catalog.changelog import CHANGELOG_FILE
+from catalog.load import TABLE, CatalogError, load_doc, table_files, validate, validate_plain
 from catalog.lock import DEFAULT_TIMEOUT as LOCK_TIMEOUT
 from catalog.lock import writer_lock
 from scrapers import history
@@ -38,15 +36,6 @@ from scrapers.parse import ScrapedPage, ScrapedTable, ScrapeError
 VOCABULARY_FIELDS = ("organization", "quantization")
 #: Given each page's current as-of, the pages to merge (see `reconcile`).
 Select = Callable[[dict[str, dt.date]], list[ScrapedPage]]
-
-
-def _validate_plain(adapter: TypeAdapter[Any], plain: Any, path: Path) -> None:
-    """Validate a file's data from the fast loader; on an error, reload round-trip to locate
-    it (as `catalog.load.load_validated` does after its own read)."""
-    try:
-        adapter.validate_json(json.dumps(plain))
-    except ValidationError:
-        validate(adapter, load_doc(path), path)
 
 
 def _raise_duplicate(path: Path, key: str) -> None:
@@ -75,7 +64,7 @@ def _read_table(path: Path) -> tuple[str, dict[str, Any]]:
         plain: dict[str, Any] = yamlio.loads_plain(text, str(path))
     except (OSError, yamlio.YamlError) as exc:
         raise CatalogError(str(exc)) from None
-    _validate_plain(TABLE, plain, path)
+    validate_plain(TABLE, plain, path)
     for key in ("rows", RETIRED):
         models = [row["model"] for row in plain.get(key, ())]
         if len(set(models)) != len(models):
@@ -170,11 +159,13 @@ def _claims(steps: list[Step]) -> dict[str, str]:
 
 
 def _refuse_older(
-    diff: ReconcileDiff, steps: list[Step], tables: dict[str, _Table], log: Changelog
+    diff: ReconcileDiff,
+    steps: list[Step],
+    tables: dict[str, _Table],
+    current: Mapping[str, dt.date],
 ) -> None:
-    """Refuse every snapshot dated before the catalog's current one of its page (or of a
+    """Refuse every snapshot dated before the catalog's `current` one of its page (or of a
     table it gives, read from another page until now)."""
-    current = history.page_as_of((t.plain for t in tables.values() if t.plain), log)
     for step in steps:
         dates = [current.get(step.name)]
         for scraped in step.page.tables:
@@ -211,12 +202,12 @@ def _reconcile(
             for name in VOCABULARY_FIELDS:
                 if row.get(name) is not None:
                     known[name].add(row[name])
+    current = history.page_as_of((t.plain for t in tables.values() if t.plain), log)
     if select is not None:
-        plains = (t.plain for t in tables.values() if t.plain is not None)
-        pages = [*pages, *select(history.page_as_of(plains, log))]
+        pages = [*pages, *select(dict(current))]
     steps = _steps(pages)
     claimed = _claims(steps)
-    _refuse_older(diff, steps, tables, log)
+    _refuse_older(diff, steps, tables, current)
     logged = history.last_logged(log)
     entries: list[dict[str, Any]] = []
     for step in steps:

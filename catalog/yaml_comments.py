@@ -42,6 +42,7 @@ are: a block-style nested value would hold the row's tail inside itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -52,10 +53,12 @@ __all__ = [
     "delete_key",
     "delete_row",
     "flow",
+    "flow_value",
     "insert_key",
     "insert_row",
     "move_row",
     "normalise_row_comments",
+    "row_map",
 ]
 
 
@@ -64,6 +67,19 @@ def flow(items: list[Any]) -> CommentedSeq:
     seq = CommentedSeq(items)
     seq.fa.set_flow_style()
     return seq
+
+
+def flow_value(value: Any) -> Any:
+    """A row's value as catalog rows hold it: a list written inline (`flow`), else as is."""
+    return flow(value) if isinstance(value, list) else value
+
+
+def row_map(values: Mapping[str, Any]) -> CommentedMap:
+    """A new row of `values`, in order, its lists written inline."""
+    out = CommentedMap()
+    for key, value in values.items():
+        out[key] = flow_value(value)
+    return out
 
 
 # --- keys: the comments above key k sit after the key before k ---------------------------

@@ -21,12 +21,14 @@ from catalog.tables import TABLES
 from catalog.yaml_comments import (
     delete_key,
     delete_row,
-    flow,
+    flow_value,
     insert_key,
     insert_row,
     move_row,
     normalise_row_comments,
+    row_map,
 )
+from catalog.yamlio import to_plain
 from scrapers.diff import ReconcileDiff, removal
 from scrapers.history import RETIRED, retire_row, take_retired
 from scrapers.parse import ScrapedTable
@@ -38,14 +40,6 @@ OWNED_EXTRA = ("footnotes", "na")
 SOURCE_KEYS = ("url", "page", "section", "snapshot", "approximate")
 
 _ABSENT = object()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, CommentedSeq):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _date(value: Any) -> dt.date:
@@ -91,24 +85,17 @@ def _set(
 ) -> None:
     """Set one owned cell, recording the change when the value differs (a key the row did
     not have is a change from None)."""
-    old = _plain(target[key]) if key in target else None
-    if key in target and old == _plain(new):
+    old = to_plain(target[key]) if key in target else None
+    if key in target and old == to_plain(new):
         return
     diff.changed.append(
-        {"table": table, "model": model, "field": key, "old": old, "new": _plain(new)}
+        {"table": table, "model": model, "field": key, "old": old, "new": to_plain(new)}
     )
     if key in target:
         target[key] = new
     else:  # before the hand-written keys (`note:`), which keep the comments above them
         at = next((i for i, k in enumerate(target) if k not in owned), len(target))
         insert_key(target, at, key, new)
-
-
-def _row_map(row: dict[str, Any]) -> CommentedMap:
-    out = CommentedMap()
-    for key, value in row.items():
-        out[key] = flow(list(value)) if isinstance(value, list) else value
-    return out
 
 
 def _drop(
@@ -180,7 +167,7 @@ def merge_rows(
             back = take_retired(doc, model)
             if back is None:
                 diff.added.append({"table": table, "model": model})
-                insert_row(doc, index, _row_map(row))
+                insert_row(doc, index, row_map(row))
                 shift += 1
                 continue
             diff.returned.append({"table": table, "model": model})
@@ -198,11 +185,9 @@ def merge_rows(
         keys = owned if model in position else {**owned, **dict.fromkeys(target)}
         for key in keys:
             if key in row:
-                value = row[key]
-                new = flow(value) if isinstance(value, list) else value
-                _set(diff, table, model, target, key, new, owned)
+                _set(diff, table, model, target, key, flow_value(row[key]), owned)
             elif key in target and key not in ("model", "note"):
-                old = _plain(target[key])
+                old = to_plain(target[key])
                 diff.changed.append(
                     {"table": table, "model": model, "field": key, "old": old, "new": None}
                 )

@@ -18,6 +18,7 @@ from catalog.yaml_comments import (
     insert_row,
     move_row,
     normalise_row_comments,
+    row_map,
 )
 
 # Row b ends in a flow list, so ruamel files the comment above c as "before item 2" of the
@@ -47,10 +48,7 @@ def load(text: str) -> CommentedMap:
 
 
 def new_row(model: str, **values: Any) -> CommentedMap:
-    row = CommentedMap(model=model)
-    for key, value in values.items():
-        row[key] = flow(value) if isinstance(value, list) else value
-    return row
+    return row_map({"model": model, **values})
 
 
 def test_normalising_changes_no_text_and_files_comments_above_rows_in_one_place() -> None:

@@ -79,10 +79,6 @@ def _iso_date(text: str) -> str:
     raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)")
 
 
-def _one_line(exc: Exception) -> str:
-    return " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -130,11 +126,11 @@ def _run(args: argparse.Namespace) -> int:
         )
     except (RemovalRefused, OlderSnapshot) as exc:
         _print_report(exc.report, as_json=args.json)
-        print(f"reconcile: refused: {_one_line(exc)}", file=sys.stderr)
+        print(f"reconcile: refused: {fetch.one_line(str(exc))}", file=sys.stderr)
         return 1
     except (ScrapeError, CatalogError, YamlError, LockTimeout, TransactionError) as exc:
         # TransactionError names its file (CatalogChanged: edited while reconcile ran).
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        print(f"error: {fetch.one_line(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         raise  # stdout, not a file: handled by main

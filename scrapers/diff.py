@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,20 +75,13 @@ class ReconcileDiff:
         }
 
     def lines(self) -> list[str]:
-        out = [
-            f"! {o['page']}: snapshot {o['snapshot']} ({o['file']}) is older than the "
-            f"catalog's current {o['current']}"
-            for o in self.older
-        ]
+        out = [f"! {o['page']}: {_older(o)}" for o in self.older]
         out += [f"new table {t}" for t in self.new_tables]
-        out += [f"+ {a['table']}: {a['model']}" for a in self.added]
-        out += [f"+ {r['table']}: {r['model']} (returned)" for r in self.returned]
+        out += [row_line("+", a) for a in self.added]
+        out += [row_line("+", r) + " (returned)" for r in self.returned]
+        out += [row_line("-", r) + f" (retired, last seen {r['last_seen']})" for r in self.retired]
         out += [
-            f"- {r['table']}: {r['model']} (retired, last seen {r['last_seen']})"
-            for r in self.retired
-        ]
-        out += [
-            f"- {r['table']}: {r['model']}" + (f" (its note: {r['note']!r})" if "note" in r else "")
+            row_line("-", r) + (f" (its note: {r['note']!r})" if "note" in r else "")
             for r in self.removed
         ]
         out += [
@@ -136,6 +129,19 @@ class ReconcileDiff:
         return "; ".join(parts) + "; rerun with --allow-removals to accept"
 
 
+def row_line(sign: str, row: Mapping[str, Any]) -> str:
+    """A row added (`+`) or gone (`-`) as a diff prints it: `+ table: model`."""
+    return f"{sign} {row['table']}: {row['model']}"
+
+
+def differing(a: Mapping[str, Any], b: Mapping[str, Any], skip: Container[str]) -> list[str]:
+    """The fields, `a`'s then those only `b` has, but `skip`, whose values differ (a missing
+    field is None)."""
+    return [
+        name for name in dict.fromkeys([*a, *b]) if name not in skip and a.get(name) != b.get(name)
+    ]
+
+
 def removal(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A removed row for the diff; a hand-written note it carried is shown, not lost quietly."""
     entry = {"table": table, "model": row.get("model")}
@@ -146,12 +152,14 @@ def removal(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
 
 def older_refusal(older: list[dict[str, Any]]) -> str:
     """Why snapshots older than the catalog's are refused, in one line naming both dates."""
-    shown = "; ".join(
-        f"{o['page']} snapshot {o['snapshot']} ({o['file']}) is older than the catalog's "
-        f"current {o['current']}"
-        for o in older
-    )
+    shown = "; ".join(f"{o['page']} {_older(o)}" for o in older)
     return f"{shown}; a page's snapshots are applied oldest first, and never backwards"
+
+
+def _older(o: Mapping[str, Any]) -> str:
+    return (
+        f"snapshot {o['snapshot']} ({o['file']}) is older than the catalog's current {o['current']}"
+    )
 
 
 class OlderSnapshot(Exception):

@@ -30,7 +30,14 @@ from catalog.lock import DEFAULT_TIMEOUT as LOCK_TIMEOUT
 from catalog.lock import LockTimeout, writer_lock
 from catalog.pages import DOCS_BASE_URL, PAGE_BY_NAME, PAGE_SPECS, PageSpec
 from scrapers.parse import MAX_PAGE_BYTES, ScrapedPage, ScrapeError, parse_text
-from scrapers.snapshots import SNAPSHOTS_DIR, Planned, plan_snapshot, stamp, write_snapshot
+from scrapers.snapshots import (
+    SNAPSHOTS_DIR,
+    Planned,
+    iso_z,
+    plan_snapshot,
+    stamp,
+    write_snapshot,
+)
 
 if TYPE_CHECKING:  # imported where used: reconcile and parse load this module, never the network
     import urllib.error
@@ -249,7 +256,7 @@ def _fetch_page(
 
 def _located(message: str, name: str) -> str:
     """A scraper message about `name` as a reason about the URL: `name:12: x` -> `line 12: x`."""
-    message = _one_line(message)
+    message = one_line(message)
     rest = message.removeprefix(name)
     line, sep, after = rest.removeprefix(":").partition(": ")
     if sep and line.isdigit():
@@ -257,7 +264,8 @@ def _located(message: str, name: str) -> str:
     return rest.removeprefix(": ").removeprefix(":").strip() or message
 
 
-def _one_line(message: str) -> str:
+def one_line(message: str) -> str:
+    """A message's lines, stripped, on one line."""
     return " ".join(line.strip() for line in message.splitlines() if line.strip())
 
 
@@ -292,7 +300,7 @@ def run_fetch(
                 if plan.status != "unchanged":
                     write_snapshot(plan.path, plan.text)
     except (FetchError, LockTimeout, ScrapeError) as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:  # an unwritable snapshots folder, an unopenable lock file
         print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
@@ -313,15 +321,11 @@ def _plan(fetched: _Fetched, snapshots_dir: Path) -> Planned:
         details={
             "url": fetched.url,
             "source": fetched.parsed.source.get("url", ""),
-            "retrieved": _iso(fetched.retrieved),
+            "retrieved": iso_z(fetched.retrieved),
             "sha256": fetched.digest,
             "redirected_to": fetched.final_url if fetched.final_url != fetched.url else None,
         },
     )
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _report(planned: list[Planned], *, as_json: bool) -> None:

@@ -47,9 +47,12 @@ __all__ = [
     "ScrapedPage",
     "ScrapedTable",
     "cell_text",
+    "decode_page",
+    "is_date",
     "normalise_cell",
     "parse_file",
     "parse_text",
+    "read_page",
 ]
 
 #: Pages larger than this are refused before parsing; the real ones are under 50 KiB.
@@ -91,18 +94,27 @@ def parse_text(text: str, path: Path) -> ScrapedPage:
 
 
 def parse_file(path: Path) -> ScrapedPage:
+    return _parse(read_page(path), path)  # its size is checked on the bytes
+
+
+def read_page(path: Path) -> str:
+    """A page file's text, within the size limit and UTF-8 (ScrapeError otherwise)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ScrapeError(f"{path}: {exc.strerror}") from None
     if len(raw) > MAX_PAGE_BYTES:
         raise _too_large(path)
+    return decode_page(raw, path)
+
+
+def decode_page(raw: bytes, path: Path) -> str:
+    """A page file's text, or ScrapeError naming the line of its first byte that is not UTF-8."""
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScrapeError(f"{path}:{line}: not UTF-8 ({exc.reason})") from None
-    return _parse(text, path)  # its size is checked above, on the bytes
 
 
 def _parse(text: str, path: Path) -> ScrapedPage:
@@ -334,7 +346,7 @@ class _PageReader:
         date is a real date, and the page's own URLs agree with the recorded source."""
         self.mdx.finish()
         snapshot = self.source.get("snapshot")
-        if snapshot is not None and not _is_date(snapshot):
+        if snapshot is not None and not is_date(snapshot):
             raise ScrapeError(f"{self.path}: snapshot date {snapshot!r} is not YYYY-MM-DD")
         if "approximate" in self.source and snapshot is None:
             raise ScrapeError(
@@ -368,7 +380,8 @@ def _spec_for(section: str, parents: list[str], where: str) -> TableSpec:
     raise ScrapeError(f"{where}: table under an unrecognised heading {section!r}")
 
 
-def _is_date(text: str) -> bool:
+def is_date(text: str) -> bool:
+    """Whether `text` is a real date written YYYY-MM-DD."""
     if _SNAPSHOT_DATE.fullmatch(text) is None:
         return False
     try:

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from scrapers.parse import parse_file, parse_text
+from scrapers.parse import parse_text, read_page
 
 #: Provenance comments a snapshot carries: the scraper reads source, snapshot and approximate;
 #: `retrieved` (written by fetch) records the download's digest.
@@ -64,5 +64,7 @@ def command(args: argparse.Namespace) -> int:
 
 def parse_file_text(path: Path) -> str:
     """The file's text, once the scraper has accepted it whole (size, encoding, tables)."""
-    parse_file(path)
-    return path.read_text(encoding="utf-8").removeprefix("\ufeff")
+    text = read_page(path)
+    parse_text(text, path)
+    # Line ends as reading the file as text gives them (universal newlines).
+    return text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")

@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from catalog.yamlio import atomic_write
-from scrapers.parse import MAX_PAGE_BYTES, ScrapedPage, ScrapeError, parse_text
+from scrapers.diff import differing, row_line
+from scrapers.parse import (
+    MAX_PAGE_BYTES,
+    ScrapedPage,
+    ScrapeError,
+    decode_page,
+    is_date,
+    parse_text,
+)
 
 SNAPSHOTS_DIR = Path(__file__).resolve().parent / "snapshots"
 
@@ -36,13 +44,17 @@ Status = Literal["written", "replaced", "unchanged"]
 def stamp(body: str, *, source_url: str, retrieved: dt.datetime, sha256: str) -> str:
     """A snapshot's text: its three provenance lines, then the page body unchanged."""
     moment = retrieved.astimezone(dt.UTC).replace(microsecond=0)
-    iso = moment.isoformat().replace("+00:00", "Z")
     return (
         f"<!-- source: {source_url} -->\n"
         f"<!-- snapshot: {moment.date().isoformat()} -->\n"
-        f"<!-- retrieved: {iso} sha256: {sha256} -->\n"
+        f"<!-- retrieved: {iso_z(moment)} sha256: {sha256} -->\n"
         f"{body}"
     )
+
+
+def iso_z(moment: dt.datetime) -> str:
+    """A UTC time in ISO 8601 with `Z` for its offset."""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _header_end(text: str) -> int:
@@ -88,11 +100,7 @@ def read_snapshot(path: Path, date: str | None = None) -> Snapshot:
         raw = path.read_bytes()
     except OSError as exc:
         raise ScrapeError(f"{path}: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ScrapeError(f"{path}:{line}: not UTF-8 ({exc.reason})") from None
+    text = decode_page(raw, path)
     if date is None:
         match = _SNAPSHOT.search(text, 0, _header_end(text))
         date = match[1] if match else "an undated snapshot"
@@ -107,7 +115,7 @@ def dated_snapshots(snapshots_dir: Path, page: str) -> list[tuple[str, Path]]:
     found = []
     for path in folder.iterdir():
         match = _DATED_NAME.fullmatch(path.name)
-        if match and _is_date(match[1]) and path.is_file():
+        if match and is_date(match[1]) and path.is_file():
             found.append((match[1], path))
     return sorted(found)
 
@@ -120,14 +128,6 @@ def newest_snapshot(snapshots_dir: Path, page: str) -> Snapshot | None:
         return read_snapshot(path, date)
     flat = snapshots_dir / f"{page}.md"
     return read_snapshot(flat) if flat.is_file() else None
-
-
-def _is_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def write_snapshot(path: Path, text: str) -> None:
@@ -165,8 +165,8 @@ class PageDiff:
     def lines(self) -> list[str]:
         out = [f"+ table {t['table']} ({t['rows']} rows)" for t in self.tables_added]
         out += [f"- table {t['table']} ({t['rows']} rows)" for t in self.tables_removed]
-        out += [f"+ {r['table']}: {r['model']}" for r in self.rows_added]
-        out += [f"- {r['table']}: {r['model']}" for r in self.rows_removed]
+        out += [row_line("+", r) for r in self.rows_added]
+        out += [row_line("-", r) for r in self.rows_removed]
         out += [
             f"~ {c['table']}: {c['model']}: {c['field']}: {_shown(c['old'])} -> {_shown(c['new'])}"
             for c in self.cells_changed
@@ -201,17 +201,16 @@ def diff_pages(old: ScrapedPage, new: ScrapedPage) -> PageDiff:
             was = old_rows.get(model)
             if was is None:
                 continue
-            for name in dict.fromkeys([*row, *was]):
-                if name != "model" and row.get(name) != was.get(name):
-                    diff.cells_changed.append(
-                        {
-                            "table": key,
-                            "model": model,
-                            "field": name,
-                            "old": was.get(name),
-                            "new": row.get(name),
-                        }
-                    )
+            diff.cells_changed += [
+                {
+                    "table": key,
+                    "model": model,
+                    "field": name,
+                    "old": was.get(name),
+                    "new": row.get(name),
+                }
+                for name in differing(row, was, {"model"})
+            ]
     return diff
 
 

@@ -26,7 +26,7 @@ from catalog import yamlio
 from catalog.columns import COLUMN_BY_FIELD
 from catalog.load import NOTES_FILE, table_files
 from catalog.tables import DASH_MARKER, NA_MARKER
-from catalog.yaml_comments import flow
+from catalog.yaml_comments import row_map
 from codegen.render import cell
 from scrapers.inputs import newest
 from scrapers.parse import parse_file
@@ -47,15 +47,8 @@ def suffixed(model: str, copy: int) -> str:
 
 
 def _copy_row(row: CommentedMap, copy: int) -> CommentedMap:
-    out = CommentedMap()
-    for key, value in row.items():
-        if key == "model":
-            out[key] = suffixed(str(value), copy)
-        elif isinstance(value, list):
-            out[key] = flow(list(value))
-        else:
-            out[key] = value
-    return out
+    values = {k: list(v) if isinstance(v, list) else v for k, v in row.items()}
+    return row_map(values | {"model": suffixed(str(row["model"]), copy)})
 
 
 def _multiply_doc(doc: CommentedMap, factor: int) -> str:

@@ -30,7 +30,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,7 @@ from codegen.__main__ import main
 from codegen.generate import Files, read_tree, render_all, write_tree
 from codegen.render import GENERATED_BY
 from tests.conftest import copy_catalog_data
+from tests.support.hooked import run_hooked
 
 HOOK = '''
 """Fault hook of tests/codegen/generate_faults.py: count write calls, fail call N."""
@@ -192,23 +192,12 @@ def strays(scene: Scene) -> list[str]:
 def run_cli(scene: Scene, fault: str, *, exchange: bool = True) -> subprocess.CompletedProcess[str]:
     """The real CLI in a subprocess, with the hook; the trace (if any) in root/trace.tsv."""
     env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(scene.hook), str(ROOT)]),
-        "PYTHONDONTWRITEBYTECODE": "1",
         "FAULT_HOOK": fault,
         "FAULT_EXCHANGE": "yes" if exchange else "no",
         "FAULT_TRACE": str(scene.root / "trace.tsv") if fault == "trace" else "",
     }
     argv = ["--catalog", str(scene.catalog), "generate", "--out", str(scene.out)]
-    return subprocess.run(
-        [sys.executable, "-m", "codegen", *argv],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_hooked(scene.hook, "codegen", argv, env, cwd=ROOT, timeout=300)
 
 
 _TRACES: dict[tuple[Path, bool], list[Step]] = {}

@@ -21,17 +21,16 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from functools import partial
 from pathlib import Path
 
 import pytest
 
 from catalog import transaction
-from catalog.load import ROOT
 from catalog.transaction import recover
 from scrapers.__main__ import main
 from tests.scrapers.reconcile_helpers import SERVERLESS
+from tests.support.hooked import run_hooked
 
 HOOK = r"""
 import builtins, os, signal, sys
@@ -146,24 +145,9 @@ def state(catalog: Path) -> dict[str, bytes]:
 def run_child(
     work: Path, catalog: Path, page: Path, hook_dir: Path, log: Path, at: int
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(hook_dir), str(ROOT)]),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "KILL_AT_CALL": str(at),
-        "KILL_WATCH": str(catalog),
-        "KILL_LOG": str(log),
-    }
+    env = {"KILL_AT_CALL": str(at), "KILL_WATCH": str(catalog), "KILL_LOG": str(log)}
     args = ["reconcile", "--catalog", str(catalog), "--allow-removals", str(page)]
-    return subprocess.run(
-        [sys.executable, "-m", "scrapers", *args],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_hooked(hook_dir, "scrapers", args, env, cwd=work, timeout=120)
 
 
 def test_sigkill_at_every_write_step_leaves_the_old_or_the_new_catalog(work: Path) -> None:

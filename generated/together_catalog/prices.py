@@ -9,15 +9,20 @@ only when one of its names is first used). A published "-" is None here, never 0
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from together_catalog._data import PRICE_COLUMNS, SERVERLESS
 from together_catalog._frozen import Frozen
 from together_catalog.errors import PriceNotPublishedError
-from together_catalog.lookup import serverless_categories_of, serverless_model
+from together_catalog.lookup import (
+    serverless_categories_of,
+    serverless_model,
+    serverless_table_id,
+    table_info,
+)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
 if TYPE_CHECKING:
-    from decimal import Decimal
-
     from together_catalog._records import ServerlessModel
 
 __all__ = ["PRICE_FIELDS", "ModelPrices", "Price", "estimate_cost", "price"]
@@ -34,8 +39,10 @@ PRICE_FIELDS = {
 }
 #: Token prices are quoted per this many tokens ("USD per 1M input tokens").
 TOKENS_PER_UNIT = 1_000_000
+#: The power of ten a token-price total is shifted by to give dollars (-6: per 1M tokens).
+_UNIT_EXPONENT = -(len(str(TOKENS_PER_UNIT)) - 1)
+assert 10**-_UNIT_EXPONENT == TOKENS_PER_UNIT, "TOKENS_PER_UNIT must be a power of ten"
 _UNITS = dict(PRICE_COLUMNS)
-_TOKEN_FIELDS = ("input_price", "cached_input_price", "output_price", "token_price")
 
 
 class Price(Frozen):
@@ -147,8 +154,6 @@ class ModelPrices(Frozen):
 def _price(field: str, text: str | None) -> Price | None:
     if text is None:
         return None
-    from decimal import Decimal  # deferred: only a price asked for pays for decimal
-
     unit = _UNITS.get(field)
     if unit is None:  # a rate: "15.00 per 1M chars" states its own unit
         amount, _, per = text.partition(" per ")
@@ -174,8 +179,6 @@ def price(model: str, category: str | None = None) -> ModelPrices:
     Without `category`, the first listing (docs order) that publishes a price, else the
     first listing. An unknown id raises UnknownModelError; an unknown category ValueError.
     """
-    from together_catalog.lookup import serverless_table_id, table_info
-
     record = _record(model, category)
     values = {
         name: _price(column, getattr(record, column)) for name, column in PRICE_FIELDS.items()
@@ -208,8 +211,6 @@ def estimate_cost(
     ValueError) naming the model and the missing price when a needed one is not published,
     ValueError for a negative count or more cached tokens than input tokens.
     """
-    from decimal import Decimal
-
     inputs = _check_count("input_tokens", input_tokens)
     outputs = _check_count("output_tokens", output_tokens)
     cached = _check_count("cached_input_tokens", cached_input_tokens)
@@ -244,4 +245,4 @@ def estimate_cost(
 
 def _per_unit(total: Decimal) -> Decimal:
     """Dollars for `total` token-price units: exact (a shift of the decimal point)."""
-    return total.scaleb(-6)  # TOKENS_PER_UNIT
+    return total.scaleb(_UNIT_EXPONENT)

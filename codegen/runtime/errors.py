@@ -105,6 +105,14 @@ class UnknownModelError(KeyError):
         return text
 
 
+def _retired_sentence(model: str, where: str, last_seen: str) -> str:
+    """How every message says `model` (as it should read) left the table `where` names."""
+    return (
+        f"{model} was retired from {where}: it left Together's docs after "
+        f"{last_seen}, the as-of date of the last snapshot that listed it"
+    )
+
+
 class RetiredModelError(UnknownModelError):
     """A model id the table asked about listed once, but Together's docs no longer do.
 
@@ -131,10 +139,7 @@ class RetiredModelError(UnknownModelError):
         self.successor = successor
 
     def __str__(self) -> str:
-        text = (
-            f"{self.model!r} was retired from {self.where}: it left Together's docs after "
-            f"{self.last_seen}, the as-of date of the last snapshot that listed it"
-        )
+        text = _retired_sentence(repr(self.model), self.where, self.last_seen)
         if self.listed_in:
             text += f" (it is still listed in {', '.join(self.listed_in)})"
         if self.successor:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from together_catalog._data import FULL
 from together_catalog._limits import check_batch, check_length, check_rank
-from together_catalog.errors import Violation, closest_ids
+from together_catalog.errors import Violation, _retired_sentence, closest_ids
 from together_catalog.lookup import (
     LORA_JOB,
     contact_only_prefix,
@@ -206,8 +206,7 @@ def _retired(model: str, lora: object) -> Violation | None:
     return Violation(
         "retired-model",
         "model",
-        f"{model} was retired from {table_title(found.table)}: it left Together's docs after "
-        f"{found.last_seen}, the as-of date of the last snapshot that listed it",
+        _retired_sentence(model, table_title(found.table), found.last_seen),
         None,
         found.table,
         ", or ".join(options) or "pick a current model from fine_tunable_models()",

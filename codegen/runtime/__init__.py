@@ -54,7 +54,6 @@ from together_catalog.pricing import (
     image_default_steps,
     megapixels,
 )
-from together_catalog.serving import ServerlessLoraAnswer, serverless_lora_base
 from together_catalog.validate import (
     CODES,
     TRAINING_METHODS,
@@ -98,11 +97,12 @@ if TYPE_CHECKING:
     from together_catalog.changes import Change, history
     from together_catalog.prices import ModelPrices, Price, estimate_cost, price
     from together_catalog.retired import RetiredModel, retired_models
+    from together_catalog.serving import ServerlessLoraAnswer, serverless_lora_base
 
 #: Public names served on first access by `__getattr__` -> the module that defines them: the
 #: `Literal` id aliases (which need `typing`, most of the import budget), and the prices,
-#: capabilities, retired rows and history (modules built on first use, so `import
-#: together_catalog` never pays for them).
+#: capabilities, retired rows, history and serverless-LoRA answers (modules built on first
+#: use, so `import together_catalog` never pays for them).
 _LAZY = {
     "CAPABILITIES": "capability",
     "Change": "changes",
@@ -111,9 +111,11 @@ _LAZY = {
     "retired_models": "retired",
     "ModelPrices": "prices",
     "Price": "prices",
+    "ServerlessLoraAnswer": "serving",
     "estimate_cost": "prices",
     "models_with": "capability",
     "price": "prices",
+    "serverless_lora_base": "serving",
     "supports": "capability",
     "supports_function_calling": "capability",
     "supports_structured_outputs": "capability",

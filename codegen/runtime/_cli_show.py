@@ -5,18 +5,18 @@ SERVERLESS_COLUMNS), so a newly declared column shows up with no edit here.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from together_catalog._cli_io import (
     as_of,
     as_of_line,
-    error,
+    fail,
     print_json,
     print_text,
     record_json,
+    retired_error_json,
+    retirement_json,
     table,
-    write,
 )
 from together_catalog._data import SERVERLESS
 from together_catalog._records import FINETUNE_COLUMNS, SERVERLESS_COLUMNS
@@ -44,7 +44,7 @@ from together_catalog.lookup import (
 from together_catalog.retired import RetiredModel, retired_error, retirements
 from together_catalog.serving import serverless_lora_base
 
-__all__ = ["list_models", "model_history", "retirement_json", "show"]
+__all__ = ["list_models", "model_history", "show"]
 
 #: The serverless table's columns: its category first, the declared facts, the endpoint last.
 _SERVERLESS = (("category", "category"), *SERVERLESS_COLUMNS, ("endpoint", "endpoint"))
@@ -67,10 +67,6 @@ def _filled(
     ]
 
 
-def retirement_json(found: RetiredModel) -> dict[str, Any]:
-    return {"table": found.table, "last_seen": found.last_seen, "successor": found.successor}
-
-
 def _retired_line(gone: tuple[RetiredModel, ...]) -> str:
     return "retired from: " + "; ".join(
         f"{r.table} (last seen {r.last_seen}"
@@ -84,8 +80,7 @@ def _retired_only(model: str, gone: tuple[RetiredModel, ...], *, as_json: bool) 
     error = retired_error(model, [r.table for r in gone])
     message = str(error)
     if as_json:
-        document = {"code": "retired-model", "message": message, "model": model}
-        print_json({"error": {**document, "retired": [retirement_json(r) for r in gone]}})
+        print_json(retired_error_json(model, message, gone))
         return 1
     rows = [[r.table, r.last_seen, r.successor] for r in gone]
     body = table(["retired from", "last seen", "successor"], rows)
@@ -105,11 +100,7 @@ def show(model: str, *, as_json: bool) -> int:
         if gone:
             return _retired_only(model, gone, as_json=as_json)
         message = str(unknown(model, all_model_ids(), "the catalog", fine_tuning=True))
-        if as_json:
-            print_json(error("unknown-model", message))
-        else:
-            write(sys.stderr, f"error: {message}\n")
-        return 1
+        return fail("unknown-model", message, as_json=as_json)
     answer = serverless_lora_base(model)
     tables = [finetune_table_id(m) for m in methods]
     tables += [serverless_table_id(c) for c in categories]
@@ -171,13 +162,10 @@ def model_history(model: str, *, as_json: bool) -> int:
     try:
         changes = history(model)
     except UnknownModelError as exc:
-        if as_json:
-            print_json(error("unknown-model", str(exc)))
-        else:
-            write(sys.stderr, f"error: {exc}\n")
-        return 1
+        return fail("unknown-model", str(exc), as_json=as_json)
     gone = retirements(model)
-    pages = {p: d for p, d in data_as_of().items() if p in {c.page for c in changes}}
+    shown = {c.page for c in changes}
+    pages = {p: d for p, d in data_as_of().items() if p in shown}
     if as_json:
         print_json(
             {

@@ -24,7 +24,7 @@ from together_catalog.errors import UnknownModelError, closest_ids
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (import-time budget)
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
     from typing import Final
 
     from together_catalog._aliases import FineTuneMethod
@@ -202,15 +202,16 @@ def unknown(
     fine-tuning lookup of a contact-only family, a hint saying so instead of suggestions."""
     if not isinstance(model, str):
         return UnknownModelError(repr(model), (), where + " (model ids are strings)")
+    listed_in = _listed_in(model)
     if tables:
         from together_catalog.retired import retired_error
 
-        retired = retired_error(model, tables, _listed_in(model))
+        retired = retired_error(model, tables, listed_in)
         if retired is not None:
             return retired
     prefix = contact_only_prefix(model) if fine_tuning else None
     hint = contact_only_hint(prefix) if prefix is not None else None
-    return UnknownModelError(model, closest_ids(model, pool), where, _listed_in(model), hint)
+    return UnknownModelError(model, closest_ids(model, pool), where, listed_in, hint)
 
 
 def finetune_limits(model: str, method: FineTuneMethod = "lora") -> FineTuneLimits:
@@ -359,9 +360,16 @@ def data_as_of() -> dict[str, str]:
 
     A table the docs dropped, kept for its retired rows alone, does not date its page; a page
     of such tables alone is dated by them. Should the others disagree, the oldest wins."""
-    listing = {info.page for info in TABLES.values() if info.row_count}
-    pages: dict[str, str | None] = dict.fromkeys(info.page for info in TABLES.values())
-    for info in TABLES.values():
+    return _pages_as_of(TABLES.values())
+
+
+def _pages_as_of(infos: Collection[TableInfo]) -> dict[str, str]:
+    """Docs page -> ISO snapshot date for the pages of the given tables, in their order: the
+    oldest among a page's tables that still list rows, or among all of them when none does
+    (a table the docs dropped keeps only its retired rows and its old date)."""
+    listing = {info.page for info in infos if info.row_count}
+    pages: dict[str, str | None] = dict.fromkeys(info.page for info in infos)
+    for info in infos:
         if info.row_count or info.page not in listing:
             known = pages[info.page]
             if known is None or info.snapshot < known:

@@ -16,19 +16,23 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from together_catalog._frozen import Frozen
-from together_catalog.lookup import table_info
+from together_catalog.lookup import _pages_as_of, table_info
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
+    from together_catalog.retired import RetiredModel
 
 __all__ = [
     "as_of",
     "as_of_line",
     "cell",
     "error",
+    "fail",
     "print_json",
     "print_text",
     "record_json",
+    "retired_error_json",
+    "retirement_json",
     "table",
     "write",
 ]
@@ -73,18 +77,9 @@ def record_json(record: Frozen) -> dict[str, Any]:
 
 
 def as_of(tables: Iterable[str]) -> dict[str, str]:
-    """Docs page -> ISO snapshot date, for the pages the given catalog tables came from: the
-    oldest among a page's tables that still list rows (as `data_as_of`), or among all of them
-    when none does (a table the docs dropped keeps only its retired rows and its old date)."""
-    infos = [table_info(table_id) for table_id in tables]
-    listing = {info.page for info in infos if info.row_count}
-    pages: dict[str, str | None] = dict.fromkeys(info.page for info in infos)
-    for info in infos:
-        if info.row_count or info.page not in listing:
-            known = pages[info.page]
-            if known is None or info.snapshot < known:
-                pages[info.page] = info.snapshot
-    return {page: date for page, date in pages.items() if date is not None}
+    """Docs page -> ISO snapshot date, for the pages the given catalog tables came from, dated
+    as `data_as_of` dates them."""
+    return _pages_as_of([table_info(table_id) for table_id in tables])
 
 
 def as_of_line(pages: dict[str, str]) -> str:
@@ -94,6 +89,25 @@ def as_of_line(pages: dict[str, str]) -> str:
 
 def error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
+
+
+def fail(code: str, message: str, *, as_json: bool) -> int:
+    """Report a failed command (the `error` document, or "error: ..." on stderr); exit 1."""
+    if as_json:
+        print_json(error(code, message))
+    else:
+        write(sys.stderr, f"error: {message}\n")
+    return 1
+
+
+def retirement_json(found: RetiredModel) -> dict[str, Any]:
+    return {"table": found.table, "last_seen": found.last_seen, "successor": found.successor}
+
+
+def retired_error_json(model: str, message: str, gone: Iterable[RetiredModel]) -> dict[str, Any]:
+    """The retired-model `error` document: the message, the id, and every retirement."""
+    document = {"code": "retired-model", "message": message, "model": model}
+    return {"error": {**document, "retired": [retirement_json(r) for r in gone]}}
 
 
 def print_text(text: str) -> None:

@@ -7,17 +7,16 @@ costs at them)."""
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from together_catalog._cli_io import (
     as_of,
     as_of_line,
-    error,
+    fail,
     print_json,
     print_text,
+    retired_error_json,
     table,
-    write,
 )
 from together_catalog.lookup import FINETUNE_METHODS, finetune_table_id, serverless_table_id
 from together_catalog.validate import check_finetune_request
@@ -71,14 +70,6 @@ def validate_job(args: argparse.Namespace) -> int:
     return 1
 
 
-def _fail(code: str, message: str, *, as_json: bool) -> int:
-    if as_json:
-        print_json(error(code, message))
-    else:
-        write(sys.stderr, f"error: {message}\n")
-    return 1
-
-
 def price(args: argparse.Namespace) -> int:
     from together_catalog.errors import (
         PriceNotPublishedError,
@@ -92,16 +83,13 @@ def price(args: argparse.Namespace) -> int:
         prices = published(args.model, args.category)
     except RetiredModelError as exc:
         if not args.json:
-            return _fail("retired-model", str(exc), as_json=False)
-        from together_catalog._cli_show import retirement_json
+            return fail("retired-model", str(exc), as_json=False)
         from together_catalog.retired import retirements
 
-        gone = [retirement_json(r) for r in retirements(args.model)]
-        document = {"code": "retired-model", "message": str(exc), "model": args.model}
-        print_json({"error": {**document, "retired": gone}})
+        print_json(retired_error_json(args.model, str(exc), retirements(args.model)))
         return 1
     except UnknownModelError as exc:
-        return _fail("unknown-model", str(exc), as_json=args.json)
+        return fail("unknown-model", str(exc), as_json=args.json)
     estimate: dict[str, Any] | None = None
     if args.input_tokens is not None:
         counts = {
@@ -112,7 +100,7 @@ def price(args: argparse.Namespace) -> int:
         try:
             cost = estimate_cost(args.model, category=prices.category, **counts)
         except PriceNotPublishedError as exc:
-            return _fail("price-not-published", str(exc), as_json=args.json)
+            return fail("price-not-published", str(exc), as_json=args.json)
         estimate = {**counts, "cost_usd": str(cost)}
     pages = as_of([serverless_table_id(prices.category)])
     if args.json:

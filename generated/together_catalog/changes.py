@@ -100,13 +100,11 @@ def _known() -> Mapping[str, object]:
     """Every id `history` answers for: those with changes, current ids and retired ids."""
     from together_catalog._history import HISTORY
     from together_catalog.lookup import all_model_ids
-    from together_catalog.retired import retired_models
+    from together_catalog.retired import _tables as retired_tables
 
-    return {
-        **dict.fromkeys(all_model_ids()),
-        **dict.fromkeys(r.model for r in retired_models()),
-        **HISTORY,
-    }
+    # The retired ids straight from the index: `retired_models()` would build every record.
+    retired = (model for _, rows in retired_tables().values() for model in rows)
+    return {**dict.fromkeys(all_model_ids()), **dict.fromkeys(retired), **HISTORY}
 
 
 def history(model: str) -> tuple[Change, ...]:

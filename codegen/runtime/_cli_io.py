@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from together_catalog._frozen import Frozen
 from together_catalog.lookup import _pages_as_of, table_info
+from together_catalog.retired import RetiredModel  # CLI only: a light module
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
-    from together_catalog.retired import RetiredModel
 
 __all__ = [
     "as_of",

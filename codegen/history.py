@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from catalog.contents import Catalog
 from catalog.models import Table
@@ -95,9 +95,10 @@ def retired_tables(catalog: Catalog) -> list[RetiredTable]:
 # --- the history -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Flat:
-    """One change as the runtime's `Change` reports it, with the id it was recorded under."""
+class Flat(NamedTuple):
+    """One change as the runtime's `Change` reports it, with the id it was recorded under.
+    A named tuple: the self-check compares it with the tuples it reads back, and thousands
+    are made per run (a frozen dataclass's `__init__` took most of that time)."""
 
     date: str
     page: str

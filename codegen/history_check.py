@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
-from dataclasses import astuple
 from typing import Any
 
 from catalog.contents import Catalog
@@ -107,7 +106,7 @@ def read_history(source: str) -> dict[str, list[tuple[Any, ...]]]:
 def expected_history(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
     """What `read_history` must give, straight from catalog/changelog.yaml: each change
     under its own id, and under every id a rename chain leads it to; stably by date."""
-    seq = [astuple(flat) for flat in changelog_changes(catalog)]
+    seq: list[tuple[Any, ...]] = list(changelog_changes(catalog))  # Flat is a tuple
     renames: dict[str, set[str]] = {}
     for change in seq:
         if change[6] == "model" and isinstance(change[8], str):

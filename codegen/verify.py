@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -105,18 +106,22 @@ def check_json(catalog: Catalog, files: Files) -> None:
 def read_records(source: str) -> list[tuple[str, dict[str, Any]]]:
     """Every record constructor call in a data module: (class, keyword values), in order."""
     out = []
-    for node in ast.walk(ast.parse(source)):
+    todo: deque[ast.AST] = deque([ast.parse(source)])
+    while todo:  # breadth first, as ast.walk, but not into a record's literal arguments
+        node = todo.popleft()
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.keywords:
             values = {str(k.arg): ast.literal_eval(k.value) for k in node.keywords}
             out.append((node.func.id, values))
+        else:
+            todo.extend(ast.iter_child_nodes(node))
     return out
 
 
-def read_classes(source: str) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+def read_classes(module: ast.Module) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
     """Each record class in a records module: name -> (its `_fields`, the required ones:
     `__init__` parameters without a default)."""
     out: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
-    for node in ast.parse(source).body:
+    for node in module.body:
         if not isinstance(node, ast.ClassDef):
             continue
         fields: tuple[str, ...] = ()
@@ -136,9 +141,9 @@ def read_classes(source: str) -> dict[str, tuple[tuple[str, ...], frozenset[str]
     return out
 
 
-def read_pairs(source: str, name: str) -> tuple[tuple[str, str], ...]:
+def read_pairs(module: ast.Module, name: str) -> tuple[tuple[str, str], ...]:
     """The value of a module-level `name: ... = ((field, label), ...)` constant."""
-    for node in ast.parse(source).body:
+    for node in module.body:
         if (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)
@@ -155,10 +160,11 @@ def check_records(files: Files, records: list[tuple[str, dict[str, Any]]]) -> No
     package whose data calls a class with a field it lacks would fail at import."""
     rel = "together_catalog/_records.py"
     try:
-        classes = read_classes(files[rel])
+        module = ast.parse(files[rel])
+        classes = read_classes(module)
         shown = {
-            "FineTuneLimits": read_pairs(files[rel], "FINETUNE_COLUMNS"),
-            "ServerlessModel": read_pairs(files[rel], "SERVERLESS_COLUMNS"),
+            "FineTuneLimits": read_pairs(module, "FINETUNE_COLUMNS"),
+            "ServerlessModel": read_pairs(module, "SERVERLESS_COLUMNS"),
         }
     except (KeyError, SyntaxError, ValueError) as exc:
         raise VerifyError(f"{rel}: does not read back: {exc}") from None

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,23 +44,24 @@ def folder(kind: str = "yaml") -> Path | None:
 
 @functools.cache
 def _loader_key() -> bytes:
-    from ruamel.yaml import __version__ as ruamel_version
-
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(f"{sys.version}\n{ruamel_version}\n{_clib()}\n".encode())
+    digest = hashlib.sha256(
+        f"{sys.version}\n{build('ruamel.yaml')}\n{build('_ruamel_yaml')}\n".encode()
+    )
     for name in ("yamlio.py", "changelog_text.py", "plain_cache.py"):
         digest.update((here / name).read_bytes())
     return digest.digest()
 
 
-def _clib() -> str:
-    """Which build of ruamel.yaml's C parser (which the loader uses when it is installed)."""
-    try:
-        import _ruamel_yaml  # type: ignore[import-not-found]
-    except ImportError:
-        return "no C parser"
-    built = os.stat(_ruamel_yaml.__file__)
-    return f"{_ruamel_yaml.__file__} {built.st_size} {built.st_mtime_ns}"
+def build(module: str) -> str:
+    """Which installed build of a module the loader would use (ruamel.yaml, and its C parser
+    when installed), found without importing it: a run served from the cache never needs
+    ruamel.yaml, whose import costs about as much as reading every entry."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return f"no {module}"
+    built = os.stat(spec.origin)
+    return f"{spec.origin} {built.st_size} {built.st_mtime_ns}"
 
 
 def entry(text: str, where: Path, reader: str = "yaml") -> Path:
@@ -97,22 +98,26 @@ def _store(path: Path, data: Any) -> None:
             return
     except (TypeError, ValueError, RecursionError):  # no JSON form (a 4,300-digit int)
         return
+    write_entry(path, blob.encode("ascii"), MAX_ENTRIES)
+
+
+def write_entry(path: Path, blob: bytes, keep: int) -> None:
+    """Write a cache entry whole (readers see all of it or none), then keep only the `keep`
+    most recently written entries of its kind; a folder that cannot be written is skipped."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when writing: it costs a read-only run ~10 ms
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(blob.encode("ascii"))
-            os.replace(tmp, path)  # readers see the whole entry or none
+                f.write(blob)
+            os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
             raise
-        _prune(path.parent)
+        entries = sorted(path.parent.glob(f"*{path.suffix}"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[: max(0, len(entries) - keep)]:
+            old.unlink(missing_ok=True)
     except OSError:  # a read-only checkout, a full disk: read without the cache
         pass
-
-
-def _prune(where: Path) -> None:
-    entries = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-    for old in entries[: max(0, len(entries) - MAX_ENTRIES)]:
-        old.unlink(missing_ok=True)

@@ -10,16 +10,18 @@ import datetime as dt
 import functools
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from io import StringIO
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from typing import TYPE_CHECKING, Any
 
 from catalog import plain_cache
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+
+# ruamel.yaml (about 25 ms to import) loads on first use: a run whose files all come from
+# catalog/plain_cache.py never needs it.
 
 #: Largest catalog file we agree to read; real files are a few tens of KiB.
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -35,6 +37,8 @@ class YamlError(Exception):
 
 
 def _yaml() -> YAML:
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
@@ -72,6 +76,8 @@ def load(path: Path) -> Any:
 
 
 def _safe_yaml() -> YAML:
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="safe", pure=False)  # C-accelerated when ruamel.yaml.clib is installed
     yaml.allow_duplicate_keys = False
     return yaml
@@ -306,6 +312,8 @@ _NO_ANCHORS = "anchors and aliases are not allowed in catalog files"
 
 def _check_nodes(node: Any, name: str) -> None:
     """Refuse what catalog files never need: anchors (bounds expansion), tags, odd types."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     seen: set[int] = set()
     stack: list[tuple[Any, int | None]] = [(node, 1)]
     while stack:
@@ -359,6 +367,8 @@ def dir_mode() -> int:
 def atomic_write(path: Path, text: str) -> None:
     """Write a sibling temporary file, then rename: readers see the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only when writing: it costs a read-only run ~10 ms
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -385,6 +395,8 @@ def to_plain(node: Any) -> Any:
 
 def line_of(node: Any, loc: Sequence[int | str]) -> int | None:
     """1-based line of the value at `loc` inside a round-trip document, as far as it resolves."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     line: int | None = None
     for key in loc:
         if isinstance(node, CommentedMap) and key in node:

@@ -92,4 +92,4 @@ fuzz: $(STAMP) ## run each atheris fuzz target for FUZZ_SECONDS (default 60)
 	$(PY) tests/pipeline/fuzz_targets.py $(FUZZ_SECONDS)
 
 clean: ## remove .venv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .cache/yaml .cache/jinja
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .cache/yaml .cache/models .cache/jinja

@@ -157,10 +157,11 @@ def pipeline_section(by_factor: dict[int, list[StageResult]], rows_at: dict[int,
         "Peak memory is the child's peak RSS (`ru_maxrss`), the highest over the runs. "
         "Synthetic sizes repeat every real row with its id suffixed `-x{k}` "
         "(bench/synthetic.py); exit 1 from `check` would be a finding, not a crash. *Warm* "
-        "runs have the pipeline's cache (catalog/plain_cache.py: parsed catalog files and "
-        "compiled templates) filled by one untimed run, as imports are timed with their .pyc "
-        "files written; the targets and the growth slopes use them. *Cold* runs have that "
-        "cache turned off: the cost of a run after every catalog file changed.",
+        "runs have the pipeline's cache (catalog/plain_cache.py and model_cache.py: parsed "
+        "and validated catalog files; compiled templates) filled by one untimed run, as "
+        "imports are timed with their .pyc files written; the targets and the growth slopes "
+        "use them. *Cold* runs have that cache turned off: the cost of a run after every "
+        "catalog file changed.",
         "",
         *_table(
             ["stage", "size", "warm (median)", "spread", "cold (median)", "peak RSS", "exit"],

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from catalog import changelog_text, plain_cache, transaction, yamlio
+from catalog import changelog_text, model_cache, plain_cache, transaction, yamlio
 from catalog.changelog import CHANGELOG_FILE, Changelog
 from catalog.contents import Catalog
 from catalog.models import Notes, Table
@@ -24,7 +24,8 @@ NOTES_FILE = "notes.yaml"
 SPECIAL_FILES = frozenset({NOTES_FILE, ALIASES_FILE, WAIVERS_FILE, CHANGELOG_FILE})
 
 #: Validates one table document (any kind); reconcile validates what it writes with it.
-TABLE = TypeAdapter[Table](Table)
+#: Built on first use, as the models are (catalog/model_cache.py).
+TABLE = TypeAdapter[Table](Table, config=ConfigDict(defer_build=True))
 _ALIASES = TypeAdapter(Aliases)
 _WAIVERS = TypeAdapter(Waivers)
 #: Validates changelog.yaml; reconcile validates what it appends with it.
@@ -81,8 +82,9 @@ def validate_plain(
     """Validate a document fast, from its JSON; on an error, validate again what locates it,
     raising the CatalogError with its line: the round-trip reload of `path` when `located`
     (the document was read from it), else the document itself."""
+    text = _json_text(plain)
     try:
-        return adapter.validate_json(_json_text(plain))
+        return model_cache.cached(repr(adapter), text, lambda: adapter.validate_json(text))
     except ValidationError:
         return validate(adapter, load_doc(path) if located else plain, path)
 

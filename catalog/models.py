@@ -30,7 +30,9 @@ Positive = Annotated[int, Field(ge=1)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # defer_build: validators and serializers are built on first use, so a run whose
+    # documents all come from catalog/model_cache.py builds none.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class Source(_Strict):

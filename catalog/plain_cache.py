@@ -11,9 +11,10 @@ cannot be written is not used, and every refusal and its located message still c
 the loader itself.
 
 TOGETHER_CATALOG_CACHE names the pipeline's cache folder (default .cache in the checkout),
-which holds these entries under yaml/ and the generator's compiled templates under jinja/
-(codegen/template_cache.py); set it empty to turn both off. At most MAX_ENTRIES are kept here, the
-least recently written going first.
+which holds these entries under yaml/, validated documents under models/
+(catalog/model_cache.py) and the generator's compiled templates under jinja/
+(codegen/template_cache.py); set it empty to turn them all off. At most MAX_ENTRIES are
+kept here, the least recently written going first.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError
 
-from catalog import yamlio
+from catalog import atomic
 from catalog.contents import Catalog
 from catalog.load import ROOT
 from codegen import changes, context, history, schemas, site, swap
@@ -239,7 +239,7 @@ def _build(files: Files, staging: Path) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
         step = staging
-        os.chmod(staging, yamlio.dir_mode())  # mkdtemp's 0700 would hide the tree
+        os.chmod(staging, atomic.dir_mode())  # mkdtemp's 0700 would hide the tree
         for rel in reversed(folders):
             step = staging / rel
             swap.fsync_dir(step)

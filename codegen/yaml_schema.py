@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from catalog import yamlio
+from catalog import atomic
 from catalog.changelog import Changelog
 from catalog.models import Notes, Table
 from catalog.waivers import Aliases, Waivers
@@ -67,7 +67,7 @@ def run(catalog_dir: Path, *, check: bool = False) -> int:
             continue
         stale.append(str(path))
         if not check:
-            yamlio.atomic_write(path, text)  # an editor reading the schema never sees half
+            atomic.atomic_write(path, text)  # an editor reading the schema never sees half
     if check and stale:
         for path_text in stale:
             print(f"stale: {path_text} (run `python -m codegen yaml-schema`)")

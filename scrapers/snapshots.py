@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from catalog.yamlio import atomic_write
+from catalog.atomic import atomic_write
 from scrapers.diff import differing, row_line
 from scrapers.parse import (
     MAX_PAGE_BYTES,

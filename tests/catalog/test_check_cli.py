@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from catalog import yamlio
+from catalog import atomic, yamlio
 from catalog.check import apply_waivers, check
 from catalog.contents import Catalog
 from catalog.load import CATALOG_DIR, ROOT, load_catalog
@@ -51,7 +51,7 @@ def edit_waivers(catalog_dir: Path, change: Any) -> None:
     path = catalog_dir / "waivers.yaml"
     doc = yamlio.load(path)
     change(doc["waivers"])
-    yamlio.atomic_write(path, yamlio.dumps(doc))
+    atomic.atomic_write(path, yamlio.dumps(doc))
 
 
 def drop_waiver(catalog_dir: Path, dropped: set[Key]) -> None:
@@ -174,7 +174,7 @@ def relist(catalog_dir: Path, table: str, model: str) -> None:
     row = retired.pop(next(i for i, r in enumerate(retired) if r["model"] == model))
     del row["last_seen"]
     doc["rows"].append(row)
-    yamlio.atomic_write(path, yamlio.dumps(doc))
+    atomic.atomic_write(path, yamlio.dumps(doc))
 
 
 def test_removing_one_model_from_a_waiver_fails(catalog_copy: Path) -> None:

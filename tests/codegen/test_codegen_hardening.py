@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog import yamlio
+from catalog import atomic, yamlio
 from catalog.load import ROOT, CatalogError, load_catalog
 from catalog.tables import TABLES
 from codegen import swap, yaml_schema
@@ -74,7 +74,7 @@ def _edit_waivers(catalog_copy: Path, index: int, key: str, value: str) -> Path:
     path = catalog_copy / "waivers.yaml"
     doc = yamlio.load(path)
     doc["waivers"][index][key] = value
-    yamlio.atomic_write(path, yamlio.dumps(doc))
+    atomic.atomic_write(path, yamlio.dumps(doc))
     return path
 
 
@@ -305,12 +305,12 @@ def test_missing_catalog_folder_is_named(
 def umask(request: pytest.FixtureRequest) -> Iterator[int]:
     mask: int = request.param
     old = os.umask(mask)
-    yamlio._umask.cache_clear()
+    atomic._umask.cache_clear()
     try:
         yield mask
     finally:
         os.umask(old)
-        yamlio._umask.cache_clear()
+        atomic._umask.cache_clear()
 
 
 def modes(root: Path) -> set[tuple[str, int]]:
@@ -320,9 +320,9 @@ def modes(root: Path) -> set[tuple[str, int]]:
 
 def test_atomic_write_gives_files_the_umask_mode(tmp_path: Path, umask: int) -> None:
     path = tmp_path / "t.yaml"
-    yamlio.atomic_write(path, "a: 1\n")
+    atomic.atomic_write(path, "a: 1\n")
     path.chmod(0o600)  # a rewrite does not keep a private mode either: it is the umask's
-    yamlio.atomic_write(path, "a: 2\n")
+    atomic.atomic_write(path, "a: 2\n")
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog import yamlio
+from catalog import atomic, yamlio
 from catalog.load import load_catalog
 from codegen.generate import run_generate
 from tests.conftest import copy_catalog_data
@@ -63,12 +63,12 @@ def _plant(catalog: Path) -> dict[str, str]:
     first = rows[0]
     first["model"] = HOSTILE_ID
     planted[HOSTILE_ID] = planted.pop(next(iter(planted)))
-    yamlio.atomic_write(path, yamlio.dumps(doc))
+    atomic.atomic_write(path, yamlio.dumps(doc))
     waivers = yamlio.load(catalog / "waivers.yaml")
     # A new mapping, not an edit: ruamel keeps a `>-` folded style on an edited key and
     # writes U+2028 raw inside it, where it reads back as a line break.
     waivers["waivers"][0] = {**waivers["waivers"][0], "reason": REASON}
-    yamlio.atomic_write(catalog / "waivers.yaml", yamlio.dumps(waivers))
+    atomic.atomic_write(catalog / "waivers.yaml", yamlio.dumps(waivers))
     return planted
 
 
@@ -135,7 +135,7 @@ def test_an_invisible_character_stops_generation_loudly(
     path = catalog_copy / "finetune-lora.yaml"
     doc = yamlio.load(path)
     doc["rows"][0]["model_name"] = "looks fine \u202e enif skool"
-    yamlio.atomic_write(path, yamlio.dumps(doc))
+    atomic.atomic_write(path, yamlio.dumps(doc))
     out = tmp_path / "generated"
     out.mkdir()
     (out / "keep.txt").write_text("previous tree", encoding="utf-8")

@@ -16,6 +16,7 @@ from typing import Any
 from catalog.contents import Catalog
 from catalog.models import FineTuneTable, ServerlessTable, Table
 from codegen import context, history_check, schemas, site_check
+from codegen.aside import aside
 from codegen.records import record_classes
 from scrapers.parse import ScrapeError, parse_text
 
@@ -301,8 +302,13 @@ def check_history(catalog: Catalog, files: Files) -> None:
 
 
 def verify(catalog: Catalog, files: Files) -> None:
-    check_docs(catalog, files)
-    check_json(catalog, files)
-    check_python(catalog, files)
-    check_history(catalog, files)
-    check_site(catalog, files)
+    """Every check; the history read-back, as long as the others together, beside them
+    (codegen/aside.py). The first problem found is raised, the history's last."""
+    with aside(history_check.check_generated, catalog, files) as history_verdict:
+        check_docs(catalog, files)
+        check_json(catalog, files)
+        check_python(catalog, files)
+        check_site(catalog, files)
+        problem = history_verdict()
+    if problem is not None:
+        raise VerifyError(problem)

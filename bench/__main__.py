@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import child_env, imports, machine, micro, report
+from bench import child_env, imports, machine, micro, report, timing
 from bench.imports import ImportResult
 from bench.pipeline import CATALOG, ROOT, StageResult, Workspace, run_size
 from bench.stats import fmt_ns
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                 groups.append(_micro(group, 5 if args.quick else 11))
 
     verdicts = report.targets(import_results, groups, by_factor)
-    reference = f"speed reference at end (`{machine.SPEED_REFERENCE}`)"
+    reference = f"speed reference at end (`{timing.SPEED_REFERENCE}`)"
     described.append((reference, machine.speed_reference()))
     elapsed = time.perf_counter() - started
     if machine.tree_state(ROOT, ignore=args.out) != state:

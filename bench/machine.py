@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from bench.timing import per_call
+from bench.timing import SPEED_REFERENCE, speed_reference_ns
 
 PACKAGES = (
     "together-catalog",
@@ -128,16 +128,9 @@ def load_average() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-#: A fixed pure-Python workload, timed at the start and the end of a run: on a shared VM
-#: the host lends more or less CPU from minute to minute (this varies twofold here with a
-#: load average near zero), so the results say how fast the machine was while they ran.
-SPEED_REFERENCE = "sum(range(1000))"
-
-
 def speed_reference() -> str:
-    """The best of five timings of SPEED_REFERENCE, per call (lower is faster)."""
-    best = min(per_call(SPEED_REFERENCE, {}, repeat=5).values)
-    return f"{best / 1000:.1f} µs"
+    """bench.timing's speed reference now, for the machine table (lower is faster)."""
+    return f"{speed_reference_ns() / 1000:.1f} µs"
 
 
 def describe(state: TreeState) -> list[tuple[str, str]]:

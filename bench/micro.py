@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.timing import loop_overhead, per_call
+from bench.timing import loop_overhead, per_call, speed_reference_ns
 
 #: One current fine-tunable model (LoRA, DPO) and one serverless chat model that litellm and
 #: genai-prices know too. The catalog retires models: pick a current one when this one goes.
@@ -187,6 +187,7 @@ def run(group: str, repeat: int) -> dict[str, Any]:
     except Exception as exc:  # any failure to set up is reported, not fatal
         return {"group": group, "unavailable": f"{type(exc).__name__}: {exc}"}
     results: list[dict[str, Any]] = []
+    reference = [speed_reference_ns()]  # the host's speed at the start and end of the group
     for case in cases:
         try:
             sample = per_call(case.stmt, case.namespace, repeat=min(repeat, case.repeat or repeat))
@@ -204,7 +205,13 @@ def run(group: str, repeat: int) -> dict[str, Any]:
             {"kind": case.kind, "subject": case.subject, "name": case.name, "ns": sample.values}
         )
     overhead = loop_overhead(repeat=repeat)
-    return {"group": group, "results": results, "loop_overhead_ns": overhead.values}
+    reference.append(speed_reference_ns())
+    return {
+        "group": group,
+        "results": results,
+        "loop_overhead_ns": overhead.values,
+        "reference_ns": reference,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

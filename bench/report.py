@@ -9,6 +9,7 @@ from typing import Any
 from bench.imports import ImportResult
 from bench.pipeline import TOTAL_STAGES, StageResult
 from bench.stats import Sample, fmt_bytes, fmt_ns, fmt_spread
+from bench.timing import SPEED_REFERENCE
 
 MS = 1_000_000
 GIB = 1024**3
@@ -76,12 +77,16 @@ def _scaled(sample: Sample, factor: float) -> Sample:
 def micro_section(title: str, intro: str, kind: str, groups: list[dict[str, Any]]) -> list[str]:
     rows: list[list[str]] = []
     overheads: list[float] = []
+    speeds: list[str] = []
     for group in groups:
         if "unavailable" in group:
             if any(group["group"] in k for k in _GROUP_KINDS.get(kind, ())):
                 rows.append([group["group"], "—", f"unavailable: {group['unavailable']}", ""])
             continue
         overheads += group.get("loop_overhead_ns", [])
+        if any(r["kind"] == kind for r in group["results"]) and "reference_ns" in group:
+            start, end = group["reference_ns"]
+            speeds.append(f"{group['group']} {start / 1000:.1f} to {end / 1000:.1f} µs")
         for r in group["results"]:
             if r["kind"] != kind:
                 continue
@@ -96,6 +101,11 @@ def micro_section(title: str, intro: str, kind: str, groups: list[dict[str, Any]
         note = (
             f"Figures include timeit's loop overhead (median {overhead} per iteration on "
             "this machine), not subtracted."
+        )
+    if speeds:
+        note += (
+            f" Speed reference (`{SPEED_REFERENCE}`, as in the machine table) at the start "
+            f"and end of each library's timings: {'; '.join(speeds)}."
         )
     return [
         f"## {title}",

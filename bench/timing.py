@@ -36,6 +36,17 @@ def per_call(
     return Sample(tuple(int(t) / number for t in timer.repeat(repeat=repeat, number=number)))
 
 
+#: A fixed pure-Python workload: on a shared VM the host lends more or less CPU from minute
+#: to minute (this varies about twofold here, in spells, with a load average near zero), so
+#: results record how fast the machine was while they ran by timing it alongside.
+SPEED_REFERENCE = "sum(range(1000))"
+
+
+def speed_reference_ns() -> float:
+    """The best of five timings of SPEED_REFERENCE, ns per call (lower is faster)."""
+    return min(per_call(SPEED_REFERENCE, {}, repeat=5).values)
+
+
 def loop_overhead(*, repeat: int) -> Sample:
     """The cost of timeit's empty loop body, for reading the smallest figures."""
     return per_call("pass", {}, repeat=repeat)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from catalog.load import CATALOG_DIR, CatalogError, load_catalog
+from catalog.process import finish
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,4 +95,4 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    finish(main())

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from catalog.load import CATALOG_DIR, CatalogError, load_catalog
-from catalog.process import finish
+from catalog.process import begin, finish
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,4 +95,5 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
+    begin()
     finish(main())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from catalog.load import CATALOG_DIR, CatalogError
 from catalog.lock import LockTimeout
-from catalog.process import finish
+from catalog.process import begin, finish
 from catalog.transaction import TransactionError
 from catalog.yamlio import YamlError
 from scrapers import fetch, inputs
@@ -156,4 +156,5 @@ def _print_report(report: ReconcileDiff, *, as_json: bool) -> None:
 
 
 if __name__ == "__main__":
+    begin()
     finish(main())

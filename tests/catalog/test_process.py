@@ -1,4 +1,4 @@
-"""A maintainer command ends with its exit code and its output, its heap frozen first."""
+"""A maintainer command runs with its imports frozen and ends with its code and output."""
 
 from __future__ import annotations
 
@@ -8,16 +8,20 @@ import sys
 from catalog.load import ROOT
 
 
-def test_finish_exits_with_the_code_after_the_output_and_a_frozen_heap() -> None:
+def test_a_command_runs_frozen_and_exits_with_its_code_after_its_output() -> None:
     probe = (
         "import atexit, gc\n"
-        "from catalog.process import finish\n"
-        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
-        "print('done')\n"
+        "from catalog.process import THRESHOLDS, begin, finish\n"
+        "begin()\n"
+        "print('begun', gc.get_freeze_count() > 0, gc.get_threshold() == THRESHOLDS)\n"
+        "cycle = []; cycle.append(cycle); del cycle\n"
+        "print('collected', gc.collect() >= 1)  # garbage made after begin is still collected\n"
+        "made = [[n] for n in range(1000)]; before = gc.get_freeze_count()\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() >= before + 1000))\n"
         "finish(3)\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert run.returncode == 3, run.stderr
-    assert run.stdout.split("\n") == ["done", "frozen True", ""]
+    assert run.stdout.split("\n") == ["begun True True", "collected True", "frozen True", ""]

@@ -102,11 +102,24 @@ def _store(path: Path, data: Any) -> None:
     write_entry(path, blob.encode("ascii"), MAX_ENTRIES)
 
 
+def trusted(path: Path) -> bool:
+    """Whether `path`, a cache folder or entry whose contents run as code (pickles, compiled
+    templates), is the current user's and writable by no one else: TOGETHER_CATALOG_CACHE
+    may name a shared folder, and what another user put there must never be loaded."""
+    if not hasattr(os, "getuid"):  # Windows: ownership is ACLs, not checked here
+        return True
+    try:
+        found = os.stat(path)
+    except OSError:
+        return False
+    return found.st_uid == os.getuid() and not found.st_mode & 0o022
+
+
 def write_entry(path: Path, blob: bytes, keep: int) -> None:
     """Write a cache entry whole (readers see all of it or none), then keep only the `keep`
     most recently written entries of its kind; a folder that cannot be written is skipped."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
         import tempfile  # only when writing: it costs a read-only run ~10 ms
 
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")

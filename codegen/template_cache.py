@@ -42,7 +42,9 @@ def bytecode_cache(env: Environment) -> FileSystemBytecodeCache | None:
     ]
     flavour = hashlib.sha256(repr(calls).encode()).hexdigest()[:12]
     try:
-        where.mkdir(parents=True, exist_ok=True)
+        where.mkdir(mode=0o755, parents=True, exist_ok=True)
+        if not plain_cache.trusted(where):  # compiled code another user could have put there
+            return None
         for old in where.iterdir():
             if not old.name.startswith(generation):
                 old.unlink(missing_ok=True)

@@ -166,3 +166,24 @@ def test_a_warm_run_builds_no_validator(cache: Path) -> None:
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
     assert runs[0].stdout.split() == ["True", "True", "True"]  # cold: validated
     assert runs[1].stdout.split() == ["False", "False", "False"]  # warm: nothing built
+
+
+def test_an_entry_others_could_have_written_is_never_loaded(cache: Path) -> None:
+    """TOGETHER_CATALOG_CACHE may name a shared folder: a pickle is code, so an entry is
+    loaded only from a folder and a file that no one but the current user may write."""
+    calls, compute = _counted("validated")
+    assert model_cache.cached("adapter", "{}", compute) == "validated"
+    (path,) = _entries(cache)
+    planted = pickle.dumps("planted by someone else")
+    path.write_bytes(planted)
+    path.chmod(0o666)  # anyone may write the entry
+    assert model_cache.cached("adapter", "{}", compute) == "validated"
+    path.write_bytes(planted)
+    path.chmod(0o600)
+    cache.chmod(0o777)  # anyone may write the folder: neither read nor written
+    assert model_cache.cached("adapter", "{}", compute) == "validated"
+    assert path.read_bytes() == planted
+    cache.chmod(0o755)
+    assert model_cache.cached("adapter", "{}", compute) == "planted by someone else"
+    assert calls == [1, 1, 1]
+    assert plain_cache.trusted(cache) and not plain_cache.trusted(cache / "absent")

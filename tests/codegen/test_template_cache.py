@@ -45,3 +45,14 @@ def test_an_older_generation_is_removed_and_off_means_none(
     assert not stale.exists()
     monkeypatch.setenv(plain_cache.CACHE_ENV, "")
     assert template_cache.bytecode_cache(Environment()) is None
+
+
+def test_a_folder_others_may_write_is_never_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled templates are code: none is read from a folder anyone else may write."""
+    monkeypatch.setenv(plain_cache.CACHE_ENV, str(tmp_path))
+    (tmp_path / "jinja").mkdir(mode=0o755)
+    assert template_cache.bytecode_cache(Environment()) is not None
+    (tmp_path / "jinja").chmod(0o777)
+    assert template_cache.bytecode_cache(Environment()) is None

@@ -28,7 +28,16 @@ class WorkerError(RuntimeError):
 
 def _fork_worth_it() -> bool:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return hasattr(os, "fork") and (cores or 1) > 1 and threading.active_count() == 1
+    # A SIGCHLD a parent set to SIG_IGN (inherited through exec) reaps children unasked, so
+    # the verdict's exit status could never be read: then run in place.
+    reaped = getattr(signal, "SIGCHLD", None)
+    unwaitable = reaped is not None and signal.getsignal(reaped) == signal.SIG_IGN
+    return (
+        hasattr(os, "fork")
+        and (cores or 1) > 1
+        and threading.active_count() == 1
+        and not unwaitable
+    )
 
 
 @contextlib.contextmanager
@@ -41,7 +50,13 @@ def aside(check: Check, *args: Any) -> Iterator[Callable[[], str | None]]:
         yield lambda: check(*args) or None
         return
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or process slot for a child: the same check, in place
+        os.close(read_end)
+        os.close(write_end)
+        yield lambda: check(*args) or None
+        return
     if pid == 0:  # the child: run the check, send the verdict, leave without cleanup
         status = 0
         try:
@@ -75,8 +90,10 @@ def aside(check: Check, *args: Any) -> Iterator[Callable[[], str | None]]:
     try:
         yield verdict
     finally:
-        if not waited:  # left early: stop the child and reap it
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        if not waited:  # left early: stop the child and reap it (it may be gone already)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
             with contextlib.suppress(OSError):  # verdict() may have closed it already
                 os.close(read_end)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 
 import pytest
 
@@ -82,3 +83,30 @@ def test_leaving_early_stops_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValueError, match="another check failed first"), aside(_slow):
         raise ValueError("another check failed first")
     assert _no_children_left()
+
+
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
+
+
+def test_no_child_when_sigchld_is_ignored_or_fork_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ignored SIGCHLD (inherited from a parent) reaps the child before its status can be
+    read, and fork can fail for want of memory: either way the check runs in place."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    worth_it = aside_module._fork_worth_it()  # False only on a one-core machine
+    assert worth_it or len(os.sched_getaffinity(0)) == 1
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert not aside_module._fork_worth_it()
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+
+    def no_fork() -> int:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(aside_module, "_fork_worth_it", lambda: True)
+    monkeypatch.setattr(os, "fork", no_fork)
+    before = _open_fds()
+    with aside(_where, "in place") as verdict:
+        assert verdict() == f"in place in {os.getpid()}"
+    assert _open_fds() == before  # the pipe was closed

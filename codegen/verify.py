@@ -111,6 +111,8 @@ def read_records(source: str) -> list[tuple[str, dict[str, Any]]]:
     while todo:  # breadth first, as ast.walk, but not into a record's literal arguments
         node = todo.popleft()
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.keywords:
+            if node.args:  # records are built by keyword only; nothing else may ride along
+                raise ValueError(f"{node.func.id} record with positional arguments")
             values = {str(k.arg): ast.literal_eval(k.value) for k in node.keywords}
             out.append((node.func.id, values))
         else:

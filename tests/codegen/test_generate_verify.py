@@ -11,7 +11,7 @@ from catalog.contents import Catalog
 from codegen import context
 from codegen.generate import render_all
 from codegen.history import flat_history
-from codegen.verify import VerifyError, check_python
+from codegen.verify import VerifyError, check_python, read_records
 from codegen.verify import check_history as check_history_module
 
 
@@ -71,3 +71,19 @@ def test_a_renamed_id_with_no_changes_of_its_own_still_has_a_history(catalog: Ca
     history = flat_history(only_renamed)
     assert new in history and history[new] == history[str(renames[0].model)]
     check_history_module(only_renamed, render_all(only_renamed))
+
+
+def test_read_records_takes_keyword_records_only() -> None:
+    """The read-back does not look inside a record's arguments, so a record built with a
+    positional argument (where another record could hide) is refused, not half read."""
+    source = "A = {'x': R(a=1, b=(2, 'c')), 'y': [S(d=None)]}\nB = T(e=-1)\n"
+    assert read_records(source) == [
+        ("T", {"e": -1}),
+        ("R", {"a": 1, "b": (2, "c")}),
+        ("S", {"d": None}),
+    ]
+    for hidden in ("R(S(b=2), a=1)", "R(*[S(b=2)], a=1)", "R(S(b=x), a=1)"):
+        with pytest.raises(ValueError, match="R record with positional arguments"):
+            read_records(f"A = {hidden}\n")
+    with pytest.raises(ValueError):
+        read_records("A = R(a=x)\n")  # not a literal

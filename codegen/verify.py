@@ -294,18 +294,11 @@ def check_site(catalog: Catalog, files: Files) -> None:
         raise VerifyError(problem)
 
 
-def check_history(catalog: Catalog, files: Files) -> None:
-    """`_retired.py` and `_history.py` read back (with `ast`, never executed) as the catalog's
-    retired rows, with successors by the rule, and as catalog/changelog.yaml, model by model
-    (codegen/history.py)."""
-    problem = history_check.check_generated(catalog, files)
-    if problem is not None:
-        raise VerifyError(problem)
-
-
 def verify(catalog: Catalog, files: Files) -> None:
-    """Every check; the history read-back, as long as the others together, beside them
-    (codegen/aside.py). The first problem found is raised, the history's last."""
+    """Every check; the first problem found is raised. `_retired.py` and `_history.py` are
+    read back (with `ast`, never executed) as the catalog's retired rows, with successors by
+    the rule, and as catalog/changelog.yaml, model by model (codegen/history_check.py): as
+    long as the other checks together, so beside them (codegen/aside.py), and raised last."""
     with aside(history_check.check_generated, catalog, files) as history_verdict:
         check_docs(catalog, files)
         check_json(catalog, files)

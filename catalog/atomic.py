@@ -27,17 +27,26 @@ def dir_mode() -> int:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write a sibling temporary file, then rename: readers see the old file or the new one."""
+    """Write `text` (UTF-8) durably, with the mode an ordinary write would give the file."""
+    replace_file(path, text.encode("utf-8"), mode=file_mode())
+
+
+def replace_file(path: Path, data: bytes, *, mode: int | None, durable: bool = True) -> None:
+    """Write a sibling temporary file, then rename: readers see the old file or the new one.
+    `mode` None keeps the temporary file's 0600; `durable` syncs the data before the rename
+    (a cache entry, which can be rebuilt, skips it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # only when writing: it costs a read-only run ~10 ms
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
-            os.fchmod(handle.fileno(), file_mode())
-            os.fsync(handle.fileno())
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -29,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from catalog.atomic import replace_file
+
 CACHE_ENV = "TOGETHER_CATALOG_CACHE"
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / ".cache"
 #: Entries kept; a catalog has about twenty files, and a few generations of each fit.
@@ -119,17 +121,8 @@ def write_entry(path: Path, blob: bytes, keep: int) -> None:
     """Write a cache entry whole (readers see all of it or none), then keep only the `keep`
     most recently written entries of its kind; a folder that cannot be written is skipped."""
     try:
-        path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
-        import tempfile  # only when writing: it costs a read-only run ~10 ms
-
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".entry-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(blob)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)  # not writable by others
+        replace_file(path, blob, mode=None, durable=False)  # 0600: only its owner may write
         entries = sorted(path.parent.glob(f"*{path.suffix}"), key=lambda p: p.stat().st_mtime_ns)
         for old in entries[: max(0, len(entries) - keep)]:
             old.unlink(missing_ok=True)

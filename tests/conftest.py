@@ -21,8 +21,9 @@ from catalog.load import CATALOG_DIR, load_catalog
 from catalog.load import ROOT as ROOT  # re-exported: tests import the repository root from here
 
 #: Tests read every catalog file afresh, so that no cached entry can stand in for the loader
-#: they test (and the fault tests count the same writes in every run); the cache has its own
-#: tests (tests/catalog/test_plain_cache.py), which turn it on where they need it.
+#: they test (and the fault tests count the same writes in every run); the caches have their
+#: own tests (tests/catalog/test_plain_cache.py, test_model_cache.py), which turn them on where
+#: they need them.
 os.environ[plain_cache.CACHE_ENV] = ""
 
 SNAPSHOTS_DIR = ROOT / "scrapers" / "snapshots"

@@ -133,7 +133,7 @@ def test_only_the_newest_entries_are_kept(cache: Path, monkeypatch: pytest.Monke
         model_cache.cached("adapter", str(n), lambda n=n: n)  # type: ignore[misc]
     kept = {pickle.loads(p.read_bytes()) for p in _entries(cache)}
     assert len(kept) == 2 and kept <= {1, 2, 3}
-    assert not list(cache.glob(".entry-*"))
+    assert not list(cache.glob(".*.tmp"))
 
 
 def test_the_catalog_document_round_trip_goes_through_the_cache(cache: Path) -> None:

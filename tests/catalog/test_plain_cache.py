@@ -134,7 +134,7 @@ def test_only_the_newest_entries_are_kept(cache: Path, monkeypatch: pytest.Monke
         yamlio.loads_plain(f"n: {n}\n")
     kept = {json.loads(p.read_bytes())["n"] for p in _entries(cache)}
     assert len(kept) == 2 and kept <= {1, 2, 3}
-    assert not list(cache.glob(".entry-*"))  # no temporary file left behind
+    assert not list(cache.glob(".*.tmp"))  # no temporary file left behind
 
 
 def test_the_pipeline_reads_the_same_catalog_through_the_cache(cache: Path, tmp_path: Path) -> None:
